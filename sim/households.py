@@ -1,0 +1,129 @@
+"""Households: about 8,000 individuals held as columns of numpy arrays.
+
+Each household has a village, a size, a base income (outside the modelled workshops), and
+possibly a workshop job or the search for a new one after a closure. One SimPy process (the
+monthly accounting in `sim.model`) updates them all at once with `household_month`, a pure
+function that the benchmark also runs one household at a time for its reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.schema import Income, Scenario, Sewage
+from sim.world import Villages, allocate
+
+NO_EMPLOYER = -1
+
+
+def income_index(income: Income, year: float) -> float:
+    """Nominal income level at (fractional) `year`, relative to the middle of the reference year.
+
+    The reference figure is an annual total, so the level is 1.0 at reference_year + 0.5 and
+    the twelve months of the reference year average to it (within rounding of the growth).
+    """
+    g_near = np.log1p(income.growth_near_per_year)
+    g_long = np.log1p(income.growth_long_run_per_year)
+    switch = float(income.near_term_until_year + 1)
+    ref = float(income.reference_year) + 0.5
+
+    def integral(a: float, b: float) -> float:  # ∫_a^b log-growth rate
+        lo, hi = min(a, b), max(a, b)
+        near = max(0.0, min(hi, switch) - lo)
+        long = max(0.0, hi - max(lo, switch))
+        val = near * g_near + long * g_long
+        return val if b >= a else -val
+
+    return float(np.exp(integral(ref, year)))
+
+
+@dataclass
+class HouseholdState:
+    """Mutable per-household arrays (one row per household)."""
+
+    village: np.ndarray          # int, 0-based village index
+    size: np.ndarray             # persons
+    base_income_yuan_per_year: np.ndarray  # at the reference year's level
+    employer: np.ndarray         # workshop index or NO_EMPLOYER
+    wage_yuan_per_month: np.ndarray  # at the reference year's level
+    seeking: np.ndarray          # bool: lost a workshop job, looking for another
+    extra_yuan: np.ndarray       # one-off income this month (profits, compensation)
+
+    @property
+    def count(self) -> int:
+        return int(self.village.size)
+
+
+def build_households(scenario: Scenario, villages: Villages,
+                     rng: np.random.Generator) -> HouseholdState:
+    """Place households in villages, draw their sizes and base incomes (layout stream)."""
+    t = scenario.township
+    counts = allocate(t.households, villages.household_share)
+    village = np.repeat(np.arange(villages.count), counts)
+    size = 1 + rng.poisson(t.household_size_persons - 1.0, size=village.size)
+    sd = scenario.income.household_log_sd
+    # Lognormal with mean 1: base income per person scaled by the household's size.
+    shape = np.exp(sd * rng.standard_normal(village.size) - 0.5 * sd * sd)
+    base = scenario.income.per_capita_yuan_per_year * size * shape
+    n = village.size
+    return HouseholdState(
+        village=village, size=size.astype(np.int64), base_income_yuan_per_year=base,
+        employer=np.full(n, NO_EMPLOYER, dtype=np.int64), wage_yuan_per_month=np.zeros(n),
+        seeking=np.zeros(n, dtype=bool), extra_yuan=np.zeros(n))
+
+
+def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
+                    income: Income, noise: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """One month for households `idx`: job search, then income. Returns their incomes (yuan).
+
+    `noise` (standard normal) and `uniform` (U[0,1)) are the household's draws this month.
+    """
+    seeking = hh.seeking[idx]
+    found = seeking & (uniform < income.reemployment_prob_per_month)
+    if np.any(found):
+        new_wage = income.workshop_wage_yuan_per_month * income.new_job_wage_share
+        wage = hh.wage_yuan_per_month[idx]
+        hh.wage_yuan_per_month[idx] = np.where(found, new_wage, wage)
+        hh.seeking[idx] = seeking & ~found
+    sd = income.monthly_log_sd
+    monthly = hh.base_income_yuan_per_year[idx] * (level / 12.0) * np.exp(sd * noise - 0.5 * sd * sd)
+    earned = monthly + hh.wage_yuan_per_month[idx] * level + hh.extra_yuan[idx]
+    hh.extra_yuan[idx] = 0.0
+    return np.asarray(earned)
+
+
+def hire(hh: HouseholdState, workshop: int, n_workers: int, village: int,
+         wage: float, rng: np.random.Generator) -> np.ndarray:
+    """Give `n_workers` jobs at `workshop` to households of `village` (then nearby ones)."""
+    free = (hh.employer == NO_EMPLOYER)
+    order = np.argsort(np.abs(hh.village - village), kind="stable")
+    pool = order[free[order]]
+    # Prefer the workshop's own village; draw among the nearest candidates.
+    nearest = pool[: max(n_workers * 4, n_workers)]
+    chosen = np.sort(rng.choice(nearest, size=min(n_workers, nearest.size), replace=False))
+    hh.employer[chosen] = workshop
+    hh.wage_yuan_per_month[chosen] = wage
+    return chosen
+
+
+def lay_off(hh: HouseholdState, workshop: int) -> int:
+    """Workers of `workshop` lose their jobs and start looking. Returns how many."""
+    mask = hh.employer == workshop
+    hh.employer[mask] = NO_EMPLOYER
+    hh.wage_yuan_per_month[mask] = 0.0
+    hh.seeking[mask] = True
+    return int(mask.sum())
+
+
+def sewage_load_kg_per_day(scenario: Scenario, villages: Villages,
+                           persons_by_village: np.ndarray) -> np.ndarray:
+    """Domestic sewage reaching the river per village, kg/day, columns COD, NH3-N, TP."""
+    s: Sewage = scenario.sewage
+    litres = persons_by_village * s.water_use_l_per_person_day * s.discharge_share
+    conc = np.array([s.concentration_mg_l.cod, s.concentration_mg_l.nh3n,
+                     s.concentration_mg_l.tp])
+    # mg/L × L = mg; / 1e6 -> kg
+    generated = litres[:, None] * conc[None, :] / 1e6
+    return np.asarray(generated * villages.sewage_river_entry_share[:, None])
