@@ -88,7 +88,8 @@ def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
         hh.wage_yuan_per_month[idx] = np.where(found, new_wage, wage)
         hh.seeking[idx] = seeking & ~found
     sd = income.monthly_log_sd
-    monthly = hh.base_income_yuan_per_year[idx] * (level / 12.0) * np.exp(sd * noise - 0.5 * sd * sd)
+    shock = np.exp(sd * noise - 0.5 * sd * sd)
+    monthly = hh.base_income_yuan_per_year[idx] * (level / 12.0) * shock
     earned = monthly + hh.wage_yuan_per_month[idx] * level + hh.extra_yuan[idx]
     hh.extra_yuan[idx] = 0.0
     return np.asarray(earned)
@@ -127,3 +128,20 @@ def sewage_load_kg_per_day(scenario: Scenario, villages: Villages,
     # mg/L × L = mg; / 1e6 -> kg
     generated = litres[:, None] * conc[None, :] / 1e6
     return np.asarray(generated * villages.sewage_river_entry_share[:, None])
+
+
+def household_month_one(hh: HouseholdState, i: int, level: float, income: Income,
+                        noise: float, uniform: float) -> float:
+    """`household_month` for one household with plain floats (the benchmark's reference).
+
+    Same rule, one household at a time; tests check it agrees with the array version.
+    """
+    if hh.seeking[i] and uniform < income.reemployment_prob_per_month:
+        hh.wage_yuan_per_month[i] = income.workshop_wage_yuan_per_month * income.new_job_wage_share
+        hh.seeking[i] = False
+    sd = income.monthly_log_sd
+    monthly = float(hh.base_income_yuan_per_year[i]) * (level / 12.0) * float(
+        np.exp(sd * noise - 0.5 * sd * sd))
+    earned = monthly + float(hh.wage_yuan_per_month[i]) * level + float(hh.extra_yuan[i])
+    hh.extra_yuan[i] = 0.0
+    return earned

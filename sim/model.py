@@ -20,7 +20,13 @@ import simpy
 from sim import __version__, levers
 from sim.facility import Facility, PlantState, treated_share
 from sim.households import (
-    NO_EMPLOYER, build_households, hire, household_month, income_index, lay_off,
+    NO_EMPLOYER,
+    build_households,
+    hire,
+    household_month,
+    household_month_one,
+    income_index,
+    lay_off,
     sewage_load_kg_per_day,
 )
 from sim.recorder import EventLog, Ledger, Recorder
@@ -30,7 +36,11 @@ from sim.statuslog import StatusLog
 from sim.streams import Streams
 from sim.timebase import date_of, day_of, days_in_month, month_starts, next_month
 from sim.workshops import (
-    WorkshopAgent, as_array, shared_fee_yuan_per_m3, should_close_for_losses, unit_cost_yuan_per_m3,
+    WorkshopAgent,
+    as_array,
+    shared_fee_yuan_per_m3,
+    should_close_for_losses,
+    unit_cost_yuan_per_m3,
 )
 from sim.world import build_villages
 
@@ -52,8 +62,11 @@ class RunResult:
 class Township:
     """The world of one run and the narrow interface levers act through."""
 
-    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+    def __init__(self, scenario: Scenario, streams: Streams,
+                 per_household_processes: bool = False) -> None:
         self.scenario = scenario
+        # Benchmark reference only: one SimPy process per household instead of one for all.
+        self.per_household_processes = per_household_processes
         self.streams = streams
         self.start = scenario.start_date
         self.env = simpy.Environment()
@@ -85,6 +98,12 @@ class Township:
         self.section_share = np.array([s.flow_share for s in scenario.river.sections])
         self.months = month_starts(self.start, scenario.end_date)
         self.env.process(self._accounting())
+        self._month_event: simpy.Event | None = None
+        self._income = np.zeros(self.households.count)
+        self._level = 1.0
+        if per_household_processes:
+            for i in range(self.households.count):
+                self.env.process(self._household_process(i))
         lv = scenario.levers
         if lv.closures is not None:
             self.env.process(levers.closures(self, lv.closures))
@@ -131,7 +150,30 @@ class Township:
             m1 = next_month(m0)
             t0, t1 = day_of(self.start, m0), day_of(self.start, m1)
             yield self.env.timeout(t1 - self.env.now)
+            self._level = income_index(self.scenario.income, m0.year + (m0.month - 0.5) / 12.0)
+            if self.per_household_processes:
+                self._month_event, event = self.env.event(), self._month_event
+                assert event is not None
+                event.succeed()
+                yield self.env.timeout(0)  # every household process runs before this resumes
+            else:
+                hh = self.households
+                self._income = household_month(
+                    hh, slice(None), self._level, self.scenario.income,
+                    self.streams("income").standard_normal(hh.count),
+                    self.streams("jobs").random(hh.count))
             self._close_month(m0, t0, t1)
+
+    def _household_process(self, i: int) -> Generator[simpy.events.Event, Any, None]:
+        """Reference variant: household `i` as its own process (see `sim.bench`)."""
+        income_rng, jobs_rng = self.streams("income"), self.streams("jobs")
+        while True:
+            if self._month_event is None:
+                self._month_event = self.env.event()
+            yield self._month_event
+            self._income[i] = household_month_one(
+                self.households, i, self._level, self.scenario.income,
+                float(income_rng.standard_normal()), float(jobs_rng.random()))
 
     def _close_month(self, m0: date, t0: float, t1: float) -> None:
         sc = self.scenario
@@ -204,11 +246,7 @@ class Township:
                 removal, 1.0 if down_now else 0.0, overflow)
             plant_cost = connected_m3 * unit_cost_yuan_per_m3(mean_conn_flow, costs)
         # --- households: income and sewage
-        year = m0.year + (m0.month - 0.5) / 12.0
-        level = income_index(sc.income, year)
-        inc = household_month(hh, slice(None), level, sc.income,
-                              self.streams("income").standard_normal(hh.count),
-                              self.streams("jobs").random(hh.count))
+        inc = self._income
         persons_v = np.bincount(hh.village, weights=hh.size, minlength=nv)
         income_v = np.bincount(hh.village, weights=inc, minlength=nv)
         hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
@@ -282,10 +320,14 @@ class Township:
         )
 
 
-def run(scenario: Scenario, seed: int, replicate: int = 0) -> RunResult:
-    """Run one replicate of `scenario`; a pure function of (scenario, seed, replicate)."""
+def run(scenario: Scenario, seed: int, replicate: int = 0, *,
+        per_household_processes: bool = False) -> RunResult:
+    """Run one replicate of `scenario`; a pure function of (scenario, seed, replicate).
+
+    `per_household_processes` switches to the slow reference shape (benchmark only).
+    """
     streams = Streams(seed, replicate)
-    town = Township(scenario, streams)
+    town = Township(scenario, streams, per_household_processes)
     town.env.run(until=day_of(scenario.start_date, next_month(scenario.end_date)) + 0.5)
     rec = town.recorder
     tables = {

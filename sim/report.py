@@ -67,7 +67,7 @@ class Figure:
     slug: str
     heading: str
     note: str
-    fig: go.Figure | None
+    fig: go.Figure
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
@@ -410,24 +410,24 @@ def _partial_notes(runs: Sequence[RunData]) -> tuple[str, str]:
 def build_figures(runs: Sequence[RunData], colours: dict[str, str]) -> list[Figure]:
     """All figures of the report in page order, skipping those without data."""
     sums, means = _partial_notes(runs)
-    candidates = [
-        Figure("water-class", "Water class by section",
-               "Monthly sample class: line = mean of replicates, shading = 5–95 % of replicates.",
-               fig_water_class(runs, colours)),
-        Figure("target-share", "Samples meeting class III", means, fig_annual_lines(
+    candidates: list[tuple[str, str, str, go.Figure | None]] = [
+        ("water-class", "Water class by section",
+         "Monthly sample class: line = mean of replicates, shading = 5–95 % of replicates.",
+         fig_water_class(runs, colours)),
+        ("target-share", "Samples meeting class III", means, fig_annual_lines(
             runs, colours, "sections_meeting_target_share", "mean",
             title="Share of section samples meeting class III (annual mean)", y_title="share",
             tickformat=".0%")),
-        Figure("load-sources", "Loads by source", sums, fig_load_sources(runs)),
-        Figure("load-totals", "Total loads", sums, fig_load_totals(runs, colours)),
-        Figure("income", "Disposable income per capita", sums, fig_annual_lines(
+        ("load-sources", "Loads by source", sums, fig_load_sources(runs)),
+        ("load-totals", "Total loads", sums, fig_load_totals(runs, colours)),
+        ("income", "Disposable income per capita", sums, fig_annual_lines(
             runs, colours, "income_per_capita_yuan", "sum",
             title="Disposable income per capita (yuan / year)", y_title="yuan")),
-        Figure("workshops", "Workshops and jobs", means, fig_workshops(runs, colours)),
-        Figure("spending", "Public spending", sums, fig_spending(runs, colours)),
-        Figure("village-income", "Income by village", "", fig_village_income(runs, colours)),
+        ("workshops", "Workshops and jobs", means, fig_workshops(runs, colours)),
+        ("spending", "Public spending", sums, fig_spending(runs, colours)),
+        ("village-income", "Income by village", "", fig_village_income(runs, colours)),
     ]
-    return [f for f in candidates if f.fig is not None]
+    return [Figure(*c[:3], fig=c[3]) for c in candidates if c[3] is not None]
 
 
 def _html_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -442,8 +442,8 @@ def _scenario_rows(runs: Sequence[RunData]) -> list[list[str]]:
     rows = []
     for run in runs:
         m = run.meta
-        start = run.township["date"].min().strftime("%Y-%m-%d")
-        period = f"{start} to {m.get('until', run.township['date'].max().strftime('%Y-%m-%d'))}"
+        first, last = (run.township["date"].agg(f).strftime("%Y-%m-%d") for f in ("min", "max"))
+        period = f"{m.get('start', first)} to {m.get('until', last)}"
         rows.append([run.name, run.folder.name, str(m.get("description", "")),
                      str(m.get("replicates", run.township["replicate"].nunique())),
                      str(m.get("seed", "—")), period, str(m.get("package_version", "—")),

@@ -97,10 +97,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.split("."), value
 
 
-def apply_override(data: dict[str, Any], keys: list[str], value: Any, text: str) -> dict[str, Any]:
+def apply_override(data: Any, keys: list[str], value: Any, text: str) -> Any:
     """A copy of `data` with the value at the key path replaced (lists indexed by number)."""
     if not keys:
-        return value  # type: ignore[no-any-return]
+        return value
     head, rest = keys[0], keys[1:]
     if isinstance(data, list):
         if not head.isdigit() or int(head) >= len(data):
@@ -108,39 +108,30 @@ def apply_override(data: dict[str, Any], keys: list[str], value: Any, text: str)
                                 f"{len(data)} items")
         out_list = list(data)
         out_list[int(head)] = apply_override(out_list[int(head)], rest, value, text)
-        return out_list  # type: ignore[return-value]
+        return out_list
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ScenarioError(f"--set {text}: cannot set a key inside a {type(data).__name__}")
     out = dict(data)
-    out[head] = apply_override(out.get(head), rest, value, text) if rest else value
+    out[head] = apply_override(out.get(head), rest, value, text)
     return out
 
 
 def _materialise_defaults(data: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-    """Fill in schema defaults along `keys` so that --set into a default list works."""
-    if len(keys) < 2:
-        return data
-    defaults = Scenario(name="defaults").model_dump(mode="json")
-    node_d: Any = data
-    node_def: Any = defaults
-    path: list[str] = []
-    for key in keys[:-1]:
-        path.append(key)
-        if isinstance(node_def, dict) and key in node_def:
-            node_def = node_def[key]
-        elif isinstance(node_def, list) and key.isdigit() and int(key) < len(node_def):
-            node_def = node_def[int(key)]
-        else:
+    """Copy a default list into `data` when --set reaches inside it (e.g. `workshops.0.x`)."""
+    node_data: Any = data
+    node_def: Any = Scenario(name="defaults").model_dump(mode="json")
+    for depth, key in enumerate(keys[:-1]):
+        if not isinstance(node_def, dict) or key not in node_def:
             return data
-        current = node_d.get(key) if isinstance(node_d, dict) else None
-        if current is None and isinstance(node_def, list):
-            data = apply_override(data, path, node_def, ".".join(path))
+        node_def = node_def[key]
+        current = node_data.get(key) if isinstance(node_data, dict) else None
+        if isinstance(node_def, list):
+            if current is None:
+                return dict(apply_override(data, keys[: depth + 1], node_def, ".".join(keys)))
             return data
-        node_d = current
-        if node_d is None:
-            return data
+        node_data = current if isinstance(current, dict) else {}
     return data
 
 

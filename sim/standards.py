@@ -20,7 +20,7 @@ WORSE_THAN_V = 6
 
 
 def parameter_class(parameter: str, conc_mg_l: np.ndarray | float) -> np.ndarray:
-    """Class (1..6) of concentrations of one parameter: the best class whose limit is not exceeded."""
+    """Class (1..6) of one parameter's concentrations: the best class whose limit holds."""
     limits = np.asarray(GB3838_LIMITS_MG_L[parameter])
     c = np.asarray(conc_mg_l, dtype=float)
     # searchsorted(side='left') counts limits strictly below c: c <= limit[k] -> class k+1.

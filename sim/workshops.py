@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.schema import Pollutants, Shares, TreatmentCosts, Treatment, Workshop
+from sim.schema import Pollutants, Shares, Treatment, TreatmentCosts, Workshop
 from sim.statuslog import StatusLog
 
 

@@ -25,7 +25,7 @@ class Villages:
 
 
 def build_villages(scenario: Scenario) -> Villages:
-    """Villages numbered zone by zone (riverside, hilly, farmland), spaced evenly along the river."""
+    """Villages numbered zone by zone (riverside, hilly, farmland), spaced along the river."""
     names: list[str] = []
     zones: list[str] = []
     km: list[float] = []

@@ -1,0 +1,56 @@
+"""The parameter table (docs/parameters.md) generated from the scenario schema itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from sim.params import TAGS
+from sim.schema import Scenario
+
+
+def _rows(model: type[BaseModel], instance: BaseModel, prefix: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for name, info in model.model_fields.items():
+        value = getattr(instance, name)
+        path = f"{prefix}{name}"
+        extra: dict[str, Any] = info.json_schema_extra if isinstance(
+            info.json_schema_extra, dict) else {}
+        tag = extra.get("x-tag")
+        if tag is None and isinstance(value, BaseModel):
+            rows += _rows(type(value), value, path + ".")
+            continue
+        if tag is None:
+            continue
+        if isinstance(value, BaseModel):
+            shown = ", ".join(f"{k} {v:g}" for k, v in value.model_dump().items())
+        elif isinstance(value, tuple):
+            shown = ", ".join(f"{v:g}" for v in value)
+        else:
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+        rng = extra.get("x-range")
+        rng_text = f"{rng[0]:g}–{rng[1]:g}" if rng else "–"
+        source = str(extra.get("x-source", "")).replace("|", "/")
+        rows.append([f"`{path}`", shown, rng_text, f"{tag} ({TAGS[tag]})", source])
+    return rows
+
+
+def parameter_table() -> str:
+    """Markdown table of every tagged parameter: key path, default, range, tag, source."""
+    default = Scenario(name="defaults")
+    rows = _rows(Scenario, default, "")
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from the scenario schema (`sim/schema.py`) by `greensim params`; "
+        "a test keeps this file in step with the code. Tags: S sourced, D derived, "
+        "A assumption, C calibrated (see calibration.md). `research §` = "
+        "`../shared/design/research/domain-facts.md`. Workshop rosters and lever dates are "
+        "scenario data, listed in model.md.",
+        "",
+        "| key path | default | plausible range | tag | source |",
+        "|---|---|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
