@@ -139,7 +139,7 @@ def params() -> None:
     """Print every parameter with its default, range, tag and source (Markdown)."""
     from sim.paramdoc import parameter_table
 
-    click.echo(parameter_table())
+    click.echo(parameter_table(), nl=False)
 
 
 @cli.command()

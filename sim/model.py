@@ -59,6 +59,16 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def _books_close(env: simpy.Environment, delay: float) -> simpy.Event:
+    """A timeout with URGENT priority: a month's books close before anything else happens at
+    the boundary, so a lever dated the 1st of a month acts in that month, not the one before.
+    (Built like simpy's own Timeout: a pre-triggered event scheduled at a delay.)"""
+    event = env.event()
+    event._ok, event._value = True, None
+    env.schedule(event, simpy.core.URGENT, delay)
+    return event
+
+
 class Township:
     """The world of one run and the narrow interface levers act through."""
 
@@ -149,7 +159,7 @@ class Township:
         for m0 in self.months:
             m1 = next_month(m0)
             t0, t1 = day_of(self.start, m0), day_of(self.start, m1)
-            yield self.env.timeout(t1 - self.env.now)
+            yield _books_close(self.env, t1 - self.env.now)
             self._level = income_index(self.scenario.income, m0.year + (m0.month - 0.5) / 12.0)
             if self.per_household_processes:
                 self._month_event, event = self.env.event(), self._month_event

@@ -1,0 +1,149 @@
+"""Pure rules: treatment costs, closure targets, households' month, time-weighted status."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.households import (
+    NO_EMPLOYER, build_households, hire, household_month, household_month_one, income_index,
+    lay_off, sewage_load_kg_per_day,
+)
+from sim.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
+from sim.statuslog import StatusLog
+from sim.workshops import (
+    WorkshopAgent, closure_targets, shared_fee_yuan_per_m3, should_close_for_losses,
+    unit_cost_yuan_per_m3,
+)
+from sim.world import allocate, build_villages
+
+
+def test_unit_cost_scales_as_power_law() -> None:
+    """Cost per m³ is u_ref at Q_ref and falls as Q^(b-1) with volume."""
+    c = TreatmentCosts()
+    assert unit_cost_yuan_per_m3(c.reference_flow_m3_per_day, c) == c.unit_cost_yuan_per_m3_at_reference
+    ratio = unit_cost_yuan_per_m3(120.0, c) / unit_cost_yuan_per_m3(10.0, c)
+    assert abs(ratio - 12 ** (c.scale_exponent - 1)) < 1e-12  # 12^-0.2 ≈ 0.61 (research §4.4)
+
+
+def test_pooling_lowers_everyones_cost_without_margin() -> None:
+    """A shared plant's cost per m³ is below each member's own cost (b < 1, no margin)."""
+    c = TreatmentCosts()
+    flows = [3.0, 6.0, 12.0, 12.0]
+    fee = shared_fee_yuan_per_m3(sum(flows), c, 0.0)
+    assert all(fee < unit_cost_yuan_per_m3(q, c) for q in flows)
+    # with b = 1 there are no scale economies and no saving
+    flat = TreatmentCosts(scale_exponent=1.0)
+    assert shared_fee_yuan_per_m3(sum(flows), flat, 0.0) == unit_cost_yuan_per_m3(3.0, flat)
+
+
+def _agents() -> list[WorkshopAgent]:
+    return [WorkshopAgent(index=i, spec=w, river_km=1.0, owner=0,
+                          log=StatusLog(0.0, Treatment.DISCHARGING))
+            for i, w in enumerate(default_workshops())]
+
+
+def test_closure_rule_unlicensed_picks_the_three() -> None:
+    """The 'unlicensed' rule selects exactly the account's 3 unlicensed workshops."""
+    chosen = closure_targets(_agents(), (), "unlicensed", None)
+    assert [a.id for a in chosen] == ["W01", "W02", "W03"]
+
+
+def test_closure_by_load_and_by_id() -> None:
+    """A COD-load rule picks workshops above the threshold; ids are added; closed ones skipped."""
+    agents = _agents()
+    big = closure_targets(agents, (), "cod_load_above", 30.0)
+    assert all(a.raw_load_kg_per_day()[0] > 30.0 for a in big) and big
+    agents[0].log.set(1.0, Treatment.CLOSED)
+    chosen = closure_targets(agents, ("W01", "W12"), "none", None)
+    assert [a.id for a in chosen] == ["W12"]
+
+
+def test_loss_streak_rule() -> None:
+    """A workshop closes only once the loss streak reaches the limit."""
+    assert not should_close_for_losses(11, 12)
+    assert should_close_for_losses(12, 12)
+
+
+def test_income_index_reference_and_growth() -> None:
+    """Level is 1 mid-reference-year and grows by (1+g) a year near term, long-run after."""
+    inc = Income()
+    assert abs(income_index(inc, 2024.5) - 1.0) < 1e-12
+    assert abs(income_index(inc, 2025.5) / income_index(inc, 2024.5) - 1.06) < 1e-9
+    assert abs(income_index(inc, 2031.5) / income_index(inc, 2030.5) - 1.045) < 1e-9
+    assert abs(income_index(inc, 2023.5) - 1 / 1.06) < 1e-9
+
+
+def _households(n: int = 500) -> tuple[Scenario, object]:
+    sc = Scenario(name="t", township={"households": n})  # type: ignore[arg-type]
+    v = build_villages(sc)
+    return sc, build_households(sc, v, np.random.default_rng(0))
+
+
+def test_array_and_one_by_one_household_month_agree() -> None:
+    """The vectorised rule and the one-household reference give identical incomes and state."""
+    sc, hh_a = _households()
+    _, hh_b = _households()
+    rng = np.random.default_rng(5)
+    hire(hh_a, 0, 40, 3, 3500.0, np.random.default_rng(1))  # type: ignore[arg-type]
+    hire(hh_b, 0, 40, 3, 3500.0, np.random.default_rng(1))  # type: ignore[arg-type]
+    lay_off(hh_a, 0)  # type: ignore[arg-type]
+    lay_off(hh_b, 0)  # type: ignore[arg-type]
+    for _ in range(6):
+        noise, unif = rng.standard_normal(500), rng.random(500)
+        a = household_month(hh_a, slice(None), 1.1, sc.income, noise, unif)  # type: ignore[arg-type]
+        b = [household_month_one(hh_b, i, 1.1, sc.income, noise[i], unif[i])  # type: ignore[arg-type]
+             for i in range(500)]
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    np.testing.assert_array_equal(hh_a.seeking, hh_b.seeking)  # type: ignore[attr-defined]
+
+
+def test_lay_off_and_reemployment() -> None:
+    """Laid-off workers earn no wage until they find a job; with certainty they find one."""
+    sc, hh = _households()
+    workers = hire(hh, 2, 10, 0, 3500.0, np.random.default_rng(2))  # type: ignore[arg-type]
+    assert (hh.employer[workers] == 2).all()  # type: ignore[attr-defined]
+    assert lay_off(hh, 2) == 10  # type: ignore[arg-type]
+    assert (hh.employer == NO_EMPLOYER).all() and hh.seeking.sum() == 10  # type: ignore[attr-defined]
+    inc = Income(reemployment_prob_per_month=1.0)
+    household_month(hh, slice(None), 1.0, inc, np.zeros(500), np.full(500, 0.5))  # type: ignore[arg-type]
+    assert hh.seeking.sum() == 0  # type: ignore[attr-defined]
+    assert np.allclose(hh.wage_yuan_per_month[workers], 3500.0 * inc.new_job_wage_share)  # type: ignore[attr-defined]
+
+
+def test_household_sewage_by_hand() -> None:
+    """1,000 persons × 80 L × 0.6 × 300 mg/L × entry 0.3 = 4.32 kg COD/day."""
+    sc = Scenario(name="t")
+    v = build_villages(sc)
+    persons = np.zeros(v.count)
+    persons[0] = 1000
+    load = sewage_load_kg_per_day(sc, v, persons)
+    assert abs(load[0, 0] - 1000 * 80 * 0.6 * 300 / 1e6 * 0.3) < 1e-9
+    assert np.all(load[1:] == 0)
+
+
+@given(total=st.integers(0, 10_000), shares=st.lists(st.floats(0.01, 1.0), min_size=1, max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_allocate_sums_and_is_proportional(total: int, shares: list[float]) -> None:
+    """Largest-remainder allocation sums to the total and is within one of proportional."""
+    s = np.asarray(shares)
+    counts = allocate(total, s)
+    assert counts.sum() == total
+    assert np.all(np.abs(counts - s / s.sum() * total) < 1.0 + 1e-9)
+
+
+@given(changes=st.lists(st.tuples(st.floats(0, 100), st.sampled_from("abc")), max_size=20),
+       t0=st.floats(0, 100), span=st.floats(0, 50))
+@settings(max_examples=100, deadline=None)
+def test_status_log_days_partition_the_interval(changes: list[tuple[float, str]], t0: float,
+                                                span: float) -> None:
+    """Days spent in each state over [t0, t1) add up to t1 - t0, and `at` agrees with the log."""
+    log: StatusLog[str] = StatusLog(0.0, "a")
+    for t, s in sorted(changes):
+        log.set(t, s)
+    t1 = t0 + span
+    total = sum(log.days_in(s, t0, t1) for s in "abc")
+    assert abs(total - span) < 1e-9
+    if span > 1e-6:
+        assert log.days_in(log.at(t0), t0, t0 + 1e-6) > 0
