@@ -15,10 +15,10 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sim.errors import GreensimError
 from sim.experiment import default_workers, run_experiment
 from sim.model import run
 from sim.scenario import load_scenario, with_end_date
@@ -30,8 +30,9 @@ SEED = 20250101
 def bundled_scenario(name: str, until: str = "2042-12-31") -> Scenario:
     """A scenario from the repo's `scenarios/` folder, ending at `until`."""
     here = Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.yaml"
-    if not here.exists():  # installed without the repo: fall back to package data if any
-        here = Path(str(resources.files("sim"))) / "scenarios" / f"{name}.yaml"
+    if not here.exists():
+        raise GreensimError(f"the benchmark needs the repository's scenarios/ folder; "
+                            f"{here} not found (run it from a source checkout)")
     return with_end_date(load_scenario(here), until)
 
 

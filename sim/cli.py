@@ -149,6 +149,7 @@ def params() -> None:
               help="Interleaved repeats per measurement (the median is reported).")
 @click.option("--json-out", type=click.Path(path_type=Path), default=None,
               help="Also write the figures as JSON.")
+@_clean_errors
 def bench(replicates: int, repeats: int, json_out: Path | None) -> None:
     """Time one 20-year run, many replicates, and the per-household-process reference."""
     from sim.bench import run_benchmarks

@@ -11,7 +11,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.colors import qualitative
+from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
 __all__ = ["ReportError", "RunData", "build_report", "load_run"]
@@ -39,8 +38,13 @@ CLASS_LABELS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "worse than V")
 TARGET_CLASS = 3
 SCENARIO_COLOURS: tuple[str, ...] = tuple(qualitative.Plotly)
 SOURCE_COLOURS: tuple[str, ...] = tuple(qualitative.Set2)
+SPENDING_COLOURS: tuple[str, ...] = tuple(qualitative.Dark2)
+SPENDING_COLUMN = re.compile(r"^public_spending_yuan_(.+)$")
+# Colours of the water classes I .. worse than V: blues/green meet class III, yellow to red fail.
+CLASS_COLOURS: tuple[str, ...] = ("#1c4e9c", "#3d8fd6", "#3aa655", "#f2c318", "#f07f1f", "#c0281f")
 EVENT_ROWS = 200
 How = Literal["sum", "mean", "last"]
+Figure = tuple[str, str, str, go.Figure]
 
 
 class ReportError(ValueError):
@@ -58,16 +62,6 @@ class RunData:
     villages: pd.DataFrame
     sections: pd.DataFrame
     events: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure ready for the page: slug (div id), heading, note under the heading."""
-
-    slug: str
-    heading: str
-    note: str
-    fig: go.Figure
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
@@ -117,48 +111,38 @@ def annual_values(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
     return out.reset_index()
 
 
-def replicate_band(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
-    """Mean, 5 % and 95 % quantiles and count of ``value`` across replicates per ``by`` group."""
-    groups = frame.groupby(by, sort=True)[value]
-    return pd.DataFrame({"mean": groups.mean(), "lo": groups.quantile(0.05),
-                         "hi": groups.quantile(0.95), "n": groups.count()}).reset_index()
-
-
 def annual_band(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
-    """Annual mean and 5–95 % band across replicates; sums keep only years with 12 months."""
+    """Per year: mean, 5 % and 95 % quantiles (lo, hi) and count n across replicates, and the
+    fewest months a replicate covers; sums keep only years with 12 months."""
     values = annual_values(frame, column, how)
     if how == "sum":
         values = values[values["months"] == 12]
-    band = replicate_band(values, ["year"])
-    months = values.groupby("year")["months"].min()
-    return band.assign(months=band["year"].map(months))
+    groups = values.groupby("year", sort=True)
+    return pd.DataFrame({"mean": groups["value"].mean(), "lo": groups["value"].quantile(0.05),
+                         "hi": groups["value"].quantile(0.95), "n": groups["value"].count(),
+                         "months": groups["months"].min()}).reset_index()
 
 
 def mean_ci(values: Iterable[float]) -> tuple[float, float | None]:
     """Mean and the half-width 1.96·sd/√n of its 95 % CI (None when fewer than two values)."""
     arr = np.asarray(list(values), dtype=float)
     arr = arr[~np.isnan(arr)]
-    if arr.size == 0:
-        return float("nan"), None
-    if arr.size == 1:
-        return float(arr[0]), None
+    if arr.size < 2:
+        return (float(arr[0]) if arr.size else float("nan")), None
     return float(arr.mean()), float(1.96 * arr.std(ddof=1) / np.sqrt(arr.size))
 
 
 def format_ci(values: Iterable[float], fmt: str = "{:,.1f}") -> str:
     """``mean [low, high]`` with the 95 % CI, just the mean for one value, '—' for none."""
     mean, half = mean_ci(values)
-    if np.isnan(mean):
-        return "—"
-    if half is None:
-        return fmt.format(mean)
+    if np.isnan(mean) or half is None:
+        return "—" if np.isnan(mean) else fmt.format(mean)
     return f"{fmt.format(mean)} [{fmt.format(mean - half)}, {fmt.format(mean + half)}]"
 
 
 def load_columns(columns: Iterable[str]) -> list[tuple[str, str, str]]:
     """(column, pollutant, source) for every load column named ``<pollutant>_kg_<source>``."""
-    found = [(c, LOAD_COLUMN.match(c)) for c in columns]
-    return [(c, m.group(1), m.group(2)) for c, m in found if m]
+    return [(c, m.group(1), m.group(2)) for c in columns if (m := LOAD_COLUMN.match(c))]
 
 
 def pollutant_total(township: pd.DataFrame, pollutant: str) -> pd.Series:
@@ -167,23 +151,6 @@ def pollutant_total(township: pd.DataFrame, pollutant: str) -> pd.Series:
     if not cols:
         return pd.Series(np.nan, index=township.index)
     return township[cols].sum(axis=1, min_count=1)
-
-
-def annual_source_loads(township: pd.DataFrame) -> pd.DataFrame:
-    """Mean across replicates of annual tonnes per (pollutant, source, year); full years only."""
-    cols = load_columns(township.columns)
-    if not cols:
-        return pd.DataFrame(columns=["pollutant", "source", "year", "tonnes"])
-    long = township.melt(
-        id_vars=["replicate", "date"], value_vars=[c for c, _, _ in cols], value_name="kg"
-    )
-    long = long.merge(pd.DataFrame(cols, columns=["variable", "pollutant", "source"]))
-    long["year"] = long["date"].dt.year
-    keys = ["pollutant", "source", "replicate", "year"]
-    per = long.groupby(keys).agg(kg=("kg", "sum"), months=("date", "nunique")).reset_index()
-    per = per[per["months"] == 12]
-    out = per.groupby(["pollutant", "source", "year"], sort=True)["kg"].mean() / 1000.0
-    return out.rename("tonnes").reset_index()
 
 
 def section_order(sections: pd.DataFrame) -> list[str]:
@@ -202,13 +169,10 @@ def months_per_year(frames: Iterable[pd.DataFrame]) -> dict[int, int]:
 
 def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
     """Events of replicate 0 (or the lowest replicate) by date: date, kind, subject, detail."""
-    if events.empty:
-        return pd.DataFrame(columns=["date", "kind", "subject", "detail"])
     rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
     rows = events[events["replicate"] == rep].sort_values("date", kind="stable").head(limit)
-    return rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))[
-        ["date", "kind", "subject", "detail"]
-    ]
+    return rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))[["date", "kind", "subject",
+                                                                   "detail"]]
 
 
 def key_figures(run: RunData) -> dict[str, str]:
@@ -230,204 +194,222 @@ def key_figures(run: RunData) -> dict[str, str]:
         vals = annual_values(town.assign(_v=column), "_v", "sum")
         return format_ci(vals.loc[vals["year"] == last, "value"] / scale, fmt)
 
-    row["COD load, last full year (t)"] = last_year(pollutant_total(town, "cod"), 1000, "{:,.1f}")
+    for code, label in POLLUTANTS:
+        row[f"{label} load, last full year (t)"] = last_year(
+            pollutant_total(town, code), 1000, "{:,.1f}" if code == "cod" else "{:,.2f}")
     income = town.get("income_per_capita_yuan", pd.Series(np.nan, index=town.index))
     row["income per capita, last full year (yuan)"] = last_year(income, 1, "{:,.0f}")
-    spend = "—"
-    if "public_spending_yuan" in town.columns:
-        per_rep = town.groupby("replicate")["public_spending_yuan"].sum() / 1e6
-        spend = format_ci(per_rep, "{:,.2f}")
-    row["public spending, whole run (million yuan)"] = spend
+    spend = town.groupby("replicate")["public_spending_yuan"].sum() / 1e6 \
+        if "public_spending_yuan" in town.columns else []
+    row["public spending, whole run (million yuan)"] = format_ci(spend, "{:,.2f}")
     return row
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _add_band(
-    fig: go.Figure, band: pd.DataFrame, x: str, name: str, colour: str, *,
-    row: int | None = None, col: int | None = None, showlegend: bool = True, scale: float = 1.0,
-) -> None:
+def _add_band(fig: go.Figure, band: pd.DataFrame, name: str, colour: str) -> None:
     """Add a shaded 5–95 % band (two traces, ``tonexty``) and the mean line of one scenario."""
-    edge = {"x": band[x], "mode": "lines", "legendgroup": name, "hoverinfo": "skip",
+    edge = {"x": band["year"], "mode": "lines", "legendgroup": name, "hoverinfo": "skip",
             "line": {"width": 0}, "showlegend": False}
-    fig.add_trace(go.Scatter(y=band["lo"] * scale, **edge), row=row, col=col)
-    fig.add_trace(go.Scatter(y=band["hi"] * scale, fill="tonexty", fillcolor=_rgba(colour, 0.2),
-                             name=f"{name} 5–95 %", **edge), row=row, col=col)
-    mode = "lines+markers" if x == "year" else "lines"
-    fig.add_trace(go.Scatter(x=band[x], y=band["mean"] * scale, mode=mode, name=name,
-                             line={"color": colour}, legendgroup=name, showlegend=showlegend),
-                  row=row, col=col)
+    fig.add_trace(go.Scatter(y=band["lo"], **edge))
+    fig.add_trace(go.Scatter(y=band["hi"], fill="tonexty", **edge,
+                             fillcolor="rgba({},{},{},0.2)".format(*hex_to_rgb(colour))))
+    fig.add_trace(go.Scatter(x=band["year"], y=band["mean"], mode="lines+markers", name=name,
+                             line={"color": colour}, legendgroup=name))
 
 
-def _finish(fig: go.Figure, title: str, height: int, *, years: bool = True) -> go.Figure | None:
-    """Common layout; None when the figure has no traces (all its columns were absent)."""
+def _first(seen: set[str], key: str) -> bool:
+    """True the first time ``key`` is seen (one legend entry per group across subplots)."""
+    new = key not in seen
+    seen.add(key)
+    return new
+
+
+def _finish(
+    fig: go.Figure, height: int, *, dtick: int | None = 1, hover: str = "x unified",
+) -> go.Figure | None:
+    """Common layout (legend above the plot, years as integer ticks); None without traces."""
     if not fig.data:
         return None
-    fig.update_layout(title={"text": title}, template="plotly_white", height=height,
-                      margin={"l": 70, "r": 30, "t": 80, "b": 50},
-                      legend={"orientation": "h", "y": -0.15})
-    if years:
-        fig.update_xaxes(dtick=1)
+    fig.update_layout(template="plotly_white", height=height, hovermode=hover,  # top margin: legend
+                      margin={"l": 80, "r": 30, "t": 80 if fig.layout.annotations else 50, "b": 40},
+                      legend={"orientation": "h", "x": 0, "y": 1, "yref": "container",
+                              "yanchor": "top", "font": {"size": 13}})
+    if dtick:
+        fig.update_xaxes(dtick=dtick, tickformat="d")
+    fig.update_yaxes(hoverformat=",.4~r")
     return fig
 
 
-def fig_water_class(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
-    """One row per section: monthly mean water class and 5–95 % band per scenario."""
-    sections = section_order(pd.concat([r.sections for r in runs]))
-    rows = len(sections)
-    if not rows:
-        return None
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, subplot_titles=sections,
-                        vertical_spacing=min(0.08, 0.5 / max(rows - 1, 1)))
-    for run in runs:
-        for i, section in enumerate(sections, start=1):
-            band = replicate_band(run.sections[run.sections["section"] == section], ["date"],
-                                  "water_class")
-            _add_band(fig, band, "date", run.name, colours[run.name], row=i, col=1,
-                      showlegend=i == 1)
-    for i in range(1, rows + 1):
-        fig.add_hline(y=TARGET_CLASS, line={"dash": "dot", "color": "grey"}, row=i, col=1)
-    fig.update_yaxes(range=[6.5, 0.5], tickvals=list(range(1, 7)), ticktext=list(CLASS_LABELS),
-                     title_text="class")
-    title = "Water class by section (class I best, at the top; dotted line = target class III)"
-    return _finish(fig, title, 260 * rows + 120, years=False)
+def class_grid(sections: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per section (rows, upstream first) and month: median class across replicates (the worse
+    of the two middle values) and the share of replicates meeting the target class."""
+    data = sections.assign(section=sections["section"].astype(str))
+    keys = [data["section"], data["date"]]
+    median = data.groupby(keys)["water_class"].quantile(0.5, interpolation="higher")
+    share = (data["water_class"] <= TARGET_CLASS).groupby(keys).mean()
+    return tuple(s.unstack("date").reindex(section_order(data)) for s in (median, share))
+
+
+def fig_water_class(runs: Sequence[RunData]) -> go.Figure | None:
+    """One heatmap per scenario: sections (rows) × months, coloured by the median class."""
+    scale = [[(i + k) / len(CLASS_COLOURS), c] for i, c in enumerate(CLASS_COLOURS) for k in (0, 1)]
+    fig = make_subplots(rows=len(runs), cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=[r.name for r in runs])
+    for i, run in enumerate(runs, start=1):
+        median, share = class_grid(run.sections)
+        labels = median.map(lambda v: "" if pd.isna(v) else CLASS_LABELS[int(v) - 1])
+        fig.add_trace(go.Heatmap(
+            z=median.to_numpy(), x=median.columns, y=list(median.index), text=labels.to_numpy(),
+            customdata=share.to_numpy(), zmin=0.5, zmax=len(CLASS_COLOURS) + 0.5,
+            colorscale=scale, showscale=i == 1, ygap=2, name=run.name,
+            colorbar={"title": {"text": "class"}, "tickvals": list(range(1, 7)),
+                      "ticktext": list(CLASS_LABELS)},
+            hovertemplate="%{y}, %{x|%b %Y}: class %{text}<br>%{customdata:.0%} of replicates "
+                          f"meet class {CLASS_LABELS[TARGET_CLASS - 1]}<extra>{run.name}</extra>",
+        ), row=i, col=1)
+    fig.update_yaxes(autorange="reversed", title_text="section")
+    fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period")
+    rows = max(len(trace.y) for trace in fig.data)
+    return _finish(fig, len(runs) * (34 * rows + 70) + 60, dtick=None, hover="closest") \
+        if rows else None  # no section rows at all
 
 
 def fig_annual_lines(
-    runs: Sequence[RunData], colours: dict[str, str], column: str, how: How, *, title: str,
-    y_title: str, tickformat: str | None = None,
+    runs: Sequence[RunData], colours: dict[str, str], column: str, how: How, *, y_title: str,
+    percent: bool = False, height: int = 420,
 ) -> go.Figure | None:
-    """Annual mean and 5–95 % band of one township column per scenario (None if absent)."""
+    """Annual mean and 5–95 % band of one township column per scenario (None if absent);
+    ``percent`` shows a share from 0 %."""
     fig = go.Figure()
     for run in runs:
-        if column in run.township.columns:
-            _add_band(fig, annual_band(run.township, column, how), "year", run.name,
-                      colours[run.name])
-    fig.update_yaxes(title_text=y_title, tickformat=tickformat)
-    return _finish(fig, title, 440)
+        if column in run.township.columns and run.township[column].notna().any():
+            _add_band(fig, annual_band(run.township, column, how), run.name, colours[run.name])
+    fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else None,
+                     rangemode="tozero" if percent else "normal")
+    fig = _finish(fig, height)
+    return fig.update_yaxes(hoverformat=".1%") if fig and percent else fig
 
 
 def fig_load_sources(runs: Sequence[RunData]) -> go.Figure | None:
-    """Stacked annual tonnes by source: one row per pollutant, one column per scenario."""
-    loads = {r.name: annual_source_loads(r.township) for r in runs}
-    sources = list(dict.fromkeys(s for f in loads.values() for s in f["source"]))
+    """Stacked annual tonnes by source (full years, mean of replicates): one row per pollutant,
+    one column per scenario."""
+    sources = list(dict.fromkeys(s for r in runs for _, _, s in load_columns(r.township.columns)))
     src_colour = {s: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, s in enumerate(sources)}
-    titles = [f"{label} — {r.name}" for _, label in POLLUTANTS for r in runs]
+    row, seen = {code: i for i, (code, _) in enumerate(POLLUTANTS, start=1)}, set[str]()
     fig = make_subplots(rows=len(POLLUTANTS), cols=len(runs), shared_xaxes=True,
-                        subplot_titles=titles, vertical_spacing=0.08)
+                        shared_yaxes=True, subplot_titles=[r.name for r in runs],
+                        vertical_spacing=0.06, horizontal_spacing=0.03)
     for j, run in enumerate(runs, start=1):
-        data = loads[run.name]
-        for i, (code, label) in enumerate(POLLUTANTS, start=1):
-            for source in sources:
-                part = data[(data["pollutant"] == code) & (data["source"] == source)]
-                if not part.empty:
-                    fig.add_trace(go.Bar(x=part["year"], y=part["tonnes"], name=source,
-                                         legendgroup=source, marker_color=src_colour[source],
-                                         showlegend=i == j == 1), row=i, col=j)
-            fig.update_yaxes(title_text=f"{label} t / year" if j == 1 else None, row=i, col=j)
+        for column, code, source in sorted(load_columns(run.township.columns),
+                                           key=lambda c: sources.index(c[2])):
+            band = annual_band(run.township, column, "sum")
+            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / 1000, name=source,
+                                 legendgroup=source, marker_color=src_colour[source],
+                                 showlegend=_first(seen, source)), row=row[code], col=j)
+    for i, (_, label) in enumerate(POLLUTANTS, start=1):
+        fig.update_yaxes(title_text=f"{label} (t / year)", row=i, col=1)
     fig.update_layout(barmode="stack")
-    return _finish(fig, "Loads reaching the river by source (t / year, mean of replicates)", 820)
-
-
-def fig_load_totals(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
-    """Total annual tonnes of each pollutant per scenario with the 5–95 % band."""
-    fig = make_subplots(rows=1, cols=len(POLLUTANTS), subplot_titles=[p[1] for p in POLLUTANTS])
-    for run in runs:
-        for i, (code, _) in enumerate(POLLUTANTS, start=1):
-            total = pollutant_total(run.township, code)
-            if not total.isna().all():
-                band = annual_band(run.township.assign(_t=total), "_t", "sum")
-                _add_band(fig, band, "year", run.name, colours[run.name], row=1, col=i,
-                          showlegend=i == 1, scale=0.001)
-    fig.update_yaxes(title_text="t / year", row=1, col=1)
-    return _finish(fig, "Total load reaching the river (t / year, mean and 5–95 % band)", 440)
+    return _finish(fig, 260 * len(POLLUTANTS) + 110, dtick=1 if len(runs) < 3 else 2)
 
 
 def fig_workshops(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
-    """End-of-year workshops open (solid) / connected (dashed) and workshop jobs, mean per run."""
-    panels = (("workshops_open", "open", 1, "solid"), ("workshops_connected", "connected", 1,
-              "dash"), ("workshop_jobs", "jobs", 2, "solid"))
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["workshops open / connected", "jobs"])
+    """End-of-year workshops (open / connected / discharging untreated) and jobs, per run."""
+    panels = (("workshops_open", "open", 1, "solid"),
+              ("workshops_connected", "connected", 1, "dash"),
+              ("workshops_discharging", "discharging untreated", 1, "dot"),
+              ("workshop_jobs", "jobs", 2, "solid"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=[
+        "workshops: solid open, dashed connected, dotted discharging untreated", "jobs"])
+    seen: set[str] = set()
     for run in runs:
         for column, label, col, dash in panels:
             if column in run.township.columns:
                 band = annual_band(run.township, column, "last")
                 fig.add_trace(go.Scatter(x=band["year"], y=band["mean"], mode="lines+markers",
-                                         name=f"{run.name}: {label}", legendgroup=run.name,
-                                         line={"color": colours[run.name], "dash": dash}),
-                              row=1, col=col)
-    return _finish(fig, "Workshops at the end of each year (mean of replicates)", 440)
+                                         name=run.name, legendgroup=run.name,
+                                         showlegend=_first(seen, run.name),
+                                         line={"color": colours[run.name], "dash": dash},
+                                         hovertemplate=f"{label}: %{{y:,.4~r}}"), row=1, col=col)
+    for col, text in ((1, "workshops at year end"), (2, "workshop jobs at year end")):
+        fig.update_yaxes(title_text=text, rangemode="tozero", row=1, col=col)
+    return _finish(fig, 430)
 
 
-def _bar_figure(bars: Iterable[go.Bar], title: str, y_title: str, years: bool) -> go.Figure | None:
-    fig = go.Figure(list(bars))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=y_title)
-    return _finish(fig, title, 420, years=years)
+def spending_levers(township: pd.DataFrame) -> list[tuple[str, str]]:
+    """(column, label) of each ``public_spending_yuan_<lever>`` column, else of the total."""
+    found = [(c, m.group(1).replace("_", " ")) for c in township.columns
+             if (m := SPENDING_COLUMN.match(c))]
+    total = [("public_spending_yuan", "total")] if "public_spending_yuan" in township else []
+    return found or total
 
 
-def fig_spending(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
-    """Public spending per full year (sum of months), mean across replicates, one bar per run."""
-    bands = {r.name: annual_band(r.township, "public_spending_yuan", "sum") for r in runs
-             if "public_spending_yuan" in r.township.columns}
-    bars = (go.Bar(x=b["year"], y=b["mean"] / 1e6, name=n, marker_color=colours[n])
-            for n, b in bands.items())
-    return _bar_figure(bars, "Public spending per year (mean of replicates)", "million yuan", True)
+def fig_spending(runs: Sequence[RunData]) -> go.Figure | None:
+    """Public spending per full year by lever, stacked, one panel per scenario (million yuan)."""
+    levers = {r.name: spending_levers(r.township) for r in runs}
+    shown = [r for r in runs if levers[r.name]]
+    labels = list(dict.fromkeys(label for found in levers.values() for _, label in found))
+    colour = {s: SPENDING_COLOURS[i % len(SPENDING_COLOURS)] for i, s in enumerate(labels)}
+    seen: set[str] = set()
+    fig = make_subplots(rows=1, cols=max(len(shown), 1), shared_yaxes=True,
+                        horizontal_spacing=0.03, subplot_titles=[r.name for r in shown])
+    for j, run in enumerate(shown, start=1):
+        total = 0.0
+        for column, label in levers[run.name]:
+            band = annual_band(run.township, column, "sum")
+            total += float(band["mean"].abs().sum())
+            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / 1e6, name=label,
+                                 legendgroup=label, marker_color=colour[label],
+                                 showlegend=_first(seen, label)), row=1, col=j)
+        if total == 0:
+            axis = "" if j == 1 else j
+            fig.add_annotation(text="no public spending", showarrow=False, font={"size": 14},
+                               x=0.5, y=0.5, xref=f"x{axis} domain", yref=f"y{axis} domain")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="million yuan / year", row=1, col=1)
+    return _finish(fig, 400, dtick=1 if len(shown) < 3 else 2)
 
 
-def village_income(villages: pd.DataFrame) -> tuple[int | None, pd.Series]:
-    """Last full year and its per-village income per capita (annual sum, mean of replicates)."""
-    full = [y for y, n in months_per_year([villages]).items() if n == 12]
-    if not full or not {"village", "income_per_capita_yuan"} <= set(villages.columns):
-        return None, pd.Series(dtype=float)
-    data = villages[villages["date"].dt.year == max(full)]
-    per = data.groupby(["village", "replicate"])["income_per_capita_yuan"].sum()
-    return max(full), per.groupby("village").mean()
-
-
-def fig_village_income(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
-    """Per-village income per capita in each run's last full year, mean across replicates."""
-    found = {r.name: village_income(r.villages) for r in runs}
-    bars = (go.Bar(x=s.index.astype(str), y=s.to_numpy(), name=f"{n} ({y})",
-                   marker_color=colours[n]) for n, (y, s) in found.items() if y is not None)
-    title = "Income per capita by village, last full year (mean of replicates)"
-    return _bar_figure(bars, title, "yuan / person / year", False)
-
-
-def _partial_notes(runs: Sequence[RunData]) -> tuple[str, str]:
-    """Notes for annual sums (partial years omitted) and annual means (partial years shown)."""
+def _partial_note(runs: Sequence[RunData]) -> str:
+    """Sentence naming the partial years (omitted from annual sums), or '' when none."""
     partial = {y: n for y, n in months_per_year([r.township for r in runs]).items() if n < 12}
-    if not partial:
-        return "All years are complete.", "All years are complete."
     text = ", ".join(f"{y} ({n} months)" for y, n in sorted(partial.items()))
-    return (f"Annual sums cover full calendar years only; partial years omitted: {text}.",
-            f"Partial years are shown but cover only some months: {text}.")
+    return text and f" Annual sums cover full calendar years only; partial years omitted: {text}."
 
 
 def build_figures(runs: Sequence[RunData], colours: dict[str, str]) -> list[Figure]:
-    """All figures of the report in page order, skipping those without data."""
-    sums, means = _partial_notes(runs)
+    """All figures of the report in page order, skipping those without data, each as
+    (slug for the div id, heading, note under the heading, figure)."""
+    part, target = _partial_note(runs), CLASS_LABELS[TARGET_CLASS - 1]
+    band = "Line = mean of replicates, shading = 5–95 % of replicates."
     candidates: list[tuple[str, str, str, go.Figure | None]] = [
-        ("water-class", "Water class by section",
-         "Monthly sample class: line = mean of replicates, shading = 5–95 % of replicates.",
-         fig_water_class(runs, colours)),
-        ("target-share", "Samples meeting class III", means, fig_annual_lines(
-            runs, colours, "sections_meeting_target_share", "mean",
-            title="Share of section samples meeting class III (annual mean)", y_title="share",
-            tickformat=".0%")),
-        ("load-sources", "Loads by source", sums, fig_load_sources(runs)),
-        ("load-totals", "Total loads", sums, fig_load_totals(runs, colours)),
-        ("income", "Disposable income per capita", sums, fig_annual_lines(
-            runs, colours, "income_per_capita_yuan", "sum",
-            title="Disposable income per capita (yuan / year)", y_title="yuan")),
-        ("workshops", "Workshops and jobs", means, fig_workshops(runs, colours)),
-        ("spending", "Public spending", sums, fig_spending(runs, colours)),
-        ("village-income", "Income by village", "", fig_village_income(runs, colours)),
+        ("water-class", "Water class by section and month",
+         "Colour = median class of the monthly sample across replicates (the worse class on a "
+         f"tie); blue and green meet the target class {target}, yellow to red fail it. Sections "
+         "run upstream (top) to downstream; hover for the share of replicates meeting the target.",
+         fig_water_class(runs)),
+        ("target-share", f"Samples meeting class {target}",
+         f"Share of monthly section samples at class {target} or better, annual mean. {band}",
+         fig_annual_lines(runs, colours, "sections_meeting_target_share", "mean",
+                          y_title=f"share meeting class {target}", percent=True)),
+        ("load-sources", "Loads reaching the river by source",
+         "Tonnes per year, mean of replicates, stacked by source; panels of a row share the "
+         f"scale.{part}", fig_load_sources(runs)),
+        ("income", "Disposable income per capita",
+         f"Yuan per person per year (township). {band}{part}",
+         fig_annual_lines(runs, colours, "income_per_capita_yuan", "sum",
+                          y_title="yuan / person / year")),
+        ("workshops", "Workshops and jobs", "Counts at the end of each year, mean of replicates.",
+         fig_workshops(runs, colours)),
+        ("spending", "Public spending by lever",
+         f"Million yuan per year, mean of replicates, stacked by lever.{part}",
+         fig_spending(runs)),
+        ("connected-saving", "Saving of connected workshops",
+         "Share of the cost per m³ that connected workshops save against treating their "
+         "wastewater alone; annual mean over months with at least one connection (no line "
+         f"without connections). {band}",
+         fig_annual_lines(runs, colours, "connected_saving_share", "mean", height=340,
+                          y_title="share of cost per m³ saved", percent=True)),
     ]
-    return [Figure(*c[:3], fig=c[3]) for c in candidates if c[3] is not None]
+    return [(slug, head, note, fig) for slug, head, note, fig in candidates if fig is not None]
 
 
 def _html_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -475,13 +457,10 @@ def render_page(title: str, runs: Sequence[RunData], figures: Sequence[Figure]) 
     ]
     keys = [key_figures(r) for r in runs]
     parts.append(_html_table(list(keys[0]), [list(k.values()) for k in keys]))
-    for i, f in enumerate(figures):
-        parts.append(f"<h2>{html.escape(f.heading)}</h2>")
-        if f.note:
-            parts.append(f'<p class="note">{html.escape(f.note)}</p>')
-        height = int(f.fig.layout.height or 450)
-        parts.append(pio.to_html(f.fig, include_plotlyjs=i == 0, full_html=False,
-                                 div_id=f"fig-{f.slug}", default_height=f"{height}px",
+    for i, (slug, heading, note, fig) in enumerate(figures):
+        parts.append(f'<h2>{html.escape(heading)}</h2><p class="note">{html.escape(note)}</p>')
+        parts.append(pio.to_html(fig, include_plotlyjs=i == 0, full_html=False,
+                                 div_id=f"fig-{slug}", default_height=f"{fig.layout.height}px",
                                  config={"displaylogo": False}))
     parts.append(f"<h2>Events (replicate 0, first {EVENT_ROWS})</h2>")
     for run in runs:
@@ -495,15 +474,12 @@ def render_page(title: str, runs: Sequence[RunData], figures: Sequence[Figure]) 
 
 def _write_atomic(out: Path, text: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    tmp = out.with_name(f".{out.name}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report is meant to be shared
+        tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None) -> Path:

@@ -95,7 +95,8 @@ def test_finished_scenarios_survive_a_later_failure(tmp_path: Path,
 
     monkeypatch.setattr(experiment, "run", flaky)
     with pytest.raises(RuntimeError):
-        run_experiment([bundled("no_transition", "2023-03-31"), bundled("as_reported", "2023-03-31")],
+        run_experiment([bundled("no_transition", "2023-03-31"),
+                        bundled("as_reported", "2023-03-31")],
                        replicates=2, seed=1, workers=1, out=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["no_transition"]
     assert len(read(tmp_path / "no_transition")["township"]) == 6

@@ -12,12 +12,15 @@ import pytest
 from sim.report import (
     ReportError,
     annual_band,
+    build_figures,
     build_report,
+    class_grid,
     format_ci,
     key_figures,
     load_run,
     mean_ci,
     section_order,
+    spending_levers,
 )
 
 SECTIONS = (("exit", 9.0), ("entry", 0.0), ("middle", 4.5))  # deliberately not in river order
@@ -49,6 +52,10 @@ def _write_run(folder: Path, scenario: str, *, replicates: int = 2, months: int 
                     "workshop_jobs": 200 - k,
                     "income_per_capita_yuan": 1000.0 + 10 * rep,
                     "public_spending_yuan": 5000.0,
+                    "public_spending_yuan_closures": 1000.0,
+                    "public_spending_yuan_shared_facility": 4000.0,
+                    # NaN until the first connection, as the model writes it
+                    "connected_saving_share": 0.3 + 0.01 * rep if k >= 6 else np.nan,
                     "population": 3000,
                 }
             )
@@ -101,6 +108,8 @@ def test_report_is_self_contained(runs: list[Path], tmp_path: Path) -> None:
     assert "no_transition" in text and "as_reported" in text
     assert 'id="fig-water-class"' in text and 'id="fig-load-sources"' in text
     assert "livestock" in text  # load sources are detected generically
+    assert 'id="fig-spending"' in text and "shared facility" in text  # levers found by name
+    assert 'id="fig-connected-saving"' in text
     assert "closed &lt;by&gt; order" in text  # event text is escaped
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
 
@@ -180,7 +189,8 @@ def test_optional_columns_and_partial_year(tmp_path: Path) -> None:
     pd.read_parquet(path)[["scenario", "replicate", "date", "tp_kg_households"]].to_parquet(path)
     text = build_report([folder], tmp_path / "lean.html").read_text(encoding="utf-8")
     assert "partial years omitted: 2026 (6 months)" in text
-    assert 'id="fig-load-totals"' in text and 'id="fig-income"' not in text
+    assert 'id="fig-load-sources"' in text and 'id="fig-income"' not in text
+    assert 'id="fig-spending"' not in text and 'id="fig-connected-saving"' not in text
     keys = key_figures(load_run(folder))
     assert keys["COD load, last full year (t)"] == "—" and keys["last full year"] == "2025"
 
@@ -190,3 +200,32 @@ def test_duplicate_scenario_names_rejected(tmp_path: Path) -> None:
     runs = [_write_run(tmp_path / "one", "same"), _write_run(tmp_path / "two", "same")]
     with pytest.raises(ReportError, match="same"):
         build_report(runs, tmp_path / "report.html")
+
+
+def test_class_grid_median_and_share() -> None:
+    """The grid is ordered upstream first; a tied median takes the worse class."""
+    date = pd.Timestamp("2024-01-01")
+    rows = [("down", 5.0, cls) for cls in (2, 4)] + [("up", 1.0, cls) for cls in (1, 2, 4)]
+    frame = pd.DataFrame(rows, columns=["section", "river_km", "water_class"]).assign(date=date)
+    median, share = class_grid(frame)
+    assert median.index.tolist() == ["up", "down"]
+    assert median[date].tolist() == [2, 4]  # up: 1, 2, 4 -> 2; down: tie of 2 and 4 -> 4
+    assert share[date].tolist() == pytest.approx([2 / 3, 0.5])
+
+
+def test_spending_levers_and_empty_scenario_lines(runs: list[Path]) -> None:
+    """Spending levers are detected by name (the total is the fallback), and a scenario whose
+    connected_saving_share is all NaN draws no line."""
+    town = pd.DataFrame(columns=["public_spending_yuan", "public_spending_yuan_road_repair"])
+    assert spending_levers(town) == [("public_spending_yuan_road_repair", "road repair")]
+    assert spending_levers(town[["public_spending_yuan"]]) == [("public_spending_yuan", "total")]
+    assert spending_levers(pd.DataFrame(columns=["x"])) == []
+    path = runs[0] / "township.parquet"
+    pd.read_parquet(path).assign(connected_saving_share=np.nan).to_parquet(path)
+    loaded = [load_run(r) for r in runs]
+    figures = {slug: fig for slug, _, _, fig in build_figures(loaded, {"no_transition": "#000000",
+                                                                       "as_reported": "#ff0000"})}
+    assert {t.name for t in figures["connected-saving"].data if t.name} == {"as_reported"}
+    spending = figures["spending"]
+    assert {t.name for t in spending.data} == {"closures", "shared facility"}
+    assert sum(t.showlegend for t in spending.data) == 2  # one legend entry per lever

@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.river import (
-    FlowModel, concentrations_mg_l, mean_flow_m3_s, sample, transfer_matrix, travel_days,
+    FlowModel,
+    concentrations_mg_l,
+    mean_flow_m3_s,
+    sample,
+    transfer_matrix,
+    travel_days,
 )
 from sim.schema import Pollutants, River, Section
 

@@ -7,13 +7,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.households import (
-    NO_EMPLOYER, build_households, hire, household_month, household_month_one, income_index,
-    lay_off, sewage_load_kg_per_day,
+    NO_EMPLOYER,
+    build_households,
+    hire,
+    household_month,
+    household_month_one,
+    income_index,
+    lay_off,
+    sewage_load_kg_per_day,
 )
 from sim.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
 from sim.statuslog import StatusLog
 from sim.workshops import (
-    WorkshopAgent, closure_targets, shared_fee_yuan_per_m3, should_close_for_losses,
+    WorkshopAgent,
+    closure_targets,
+    shared_fee_yuan_per_m3,
+    should_close_for_losses,
     unit_cost_yuan_per_m3,
 )
 from sim.world import allocate, build_villages
@@ -22,7 +31,8 @@ from sim.world import allocate, build_villages
 def test_unit_cost_scales_as_power_law() -> None:
     """Cost per m³ is u_ref at Q_ref and falls as Q^(b-1) with volume."""
     c = TreatmentCosts()
-    assert unit_cost_yuan_per_m3(c.reference_flow_m3_per_day, c) == c.unit_cost_yuan_per_m3_at_reference
+    u_ref = c.unit_cost_yuan_per_m3_at_reference
+    assert unit_cost_yuan_per_m3(c.reference_flow_m3_per_day, c) == u_ref
     ratio = unit_cost_yuan_per_m3(120.0, c) / unit_cost_yuan_per_m3(10.0, c)
     assert abs(ratio - 12 ** (c.scale_exponent - 1)) < 1e-12  # 12^-0.2 ≈ 0.61 (research §4.4)
 
