@@ -14,52 +14,62 @@ import pandas as pd
 
 
 class Recorder:
-    """Column-wise accumulators for the run's tidy tables."""
+    """Column-wise accumulators for the run's tidy tables.
+
+    `row` appends one row of scalars; `rows` appends a block of rows (arrays). A table takes
+    one kind or the other, so building it is one `np.asarray` or `np.concatenate` per column.
+    """
 
     def __init__(self, scenario: str, replicate: int) -> None:
         self.scenario = scenario
         self.replicate = replicate
         self._cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-        self._n: dict[str, int] = defaultdict(int)
+        self._block: dict[str, bool] = {}
+
+    def _check(self, table: str, keys: Any, block: bool) -> dict[str, list[Any]]:
+        cols = self._cols[table]
+        if self._block.setdefault(table, block) != block:
+            raise ValueError(f"table {table}: mixes row() and rows()")
+        if cols and len(cols) != len(keys) + 1:
+            raise ValueError(f"table {table}: columns changed: "
+                             f"{sorted(set(keys) ^ (set(cols) - {'date'}))}")
+        return cols
 
     def row(self, table: str, when: date, **values: Any) -> None:
-        """One row of scalars (numpy scalars are converted to Python)."""
-        self.rows(table, when, 1, **{k: [v] for k, v in values.items()})
+        """One row of scalars."""
+        cols = self._check(table, values, block=False)
+        cols["date"].append(np.datetime64(when, "D"))
+        for key, value in values.items():
+            cols[key].append(value)
 
     def rows(self, table: str, when: date, n: int, **columns: Any) -> None:
         """`n` rows; each column is a length-`n` sequence or a scalar repeated."""
-        cols = self._cols[table]
-        expected = set(cols) - {"date"} if cols else set(columns)
-        if cols and set(columns) != expected:
-            raise ValueError(f"table {table}: columns changed: {sorted(set(columns) ^ expected)}")
+        cols = self._check(table, columns, block=True)
         cols["date"].append(np.full(n, np.datetime64(when, "D")))
         for key, value in columns.items():
             if np.isscalar(value) or value is None:
                 cols[key].append(np.full(n, value))
             else:
-                arr = np.asarray(value)
+                arr = np.array(value)  # a copy: never a reference to live state
                 if arr.shape != (n,):
                     raise ValueError(f"table {table}, column {key}: shape {arr.shape} != ({n},)")
-                cols[key].append(arr.copy())
-        self._n[table] += n
+                cols[key].append(arr)
 
-    def frame(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    def frame(self, table: str) -> pd.DataFrame:
         cols = self._cols.get(table)
-        n = self._n.get(table, 0)
-        head = pd.DataFrame({
-            "scenario": pd.Series([self.scenario] * n, dtype="string"),
-            "replicate": np.full(n, self.replicate, dtype=np.int64),
-        })
         if not cols:
-            empty = {c: pd.Series(dtype="object") for c in (columns or [])}
-            return pd.concat([head, pd.DataFrame(empty)], axis=1)
-        body = {k: np.concatenate(v) for k, v in cols.items()}
+            raise KeyError(f"table {table} has no rows")
+        join = np.concatenate if self._block[table] else np.asarray
+        body = {k: join(v) for k, v in cols.items()}
+        n = len(body["date"])
         body["date"] = pd.to_datetime(body["date"]).astype("datetime64[ns]")
         df = pd.DataFrame(body)
         for key in df.columns:
             if df[key].dtype == object:
                 df[key] = df[key].astype("string")
-        return pd.concat([head, df], axis=1)
+        df.insert(0, "replicate", np.full(n, self.replicate, dtype=np.int64))
+        df.insert(0, "scenario", pd.Series([self.scenario] * n, dtype="string"))
+        return df
 
 
 class EventLog:

@@ -59,9 +59,12 @@ class WorkshopAgent:
     def is_open(self) -> bool:
         return self.log.current != Treatment.CLOSED
 
+    def __post_init__(self) -> None:
+        self._raw = self.spec.flow_m3_per_day * as_array(self.spec.concentration_mg_l) / 1000.0
+
     def raw_load_kg_per_day(self) -> np.ndarray:
         """Pollutants in its untreated wastewater, kg/day (COD, NH3-N, TP)."""
-        return self.spec.flow_m3_per_day * as_array(self.spec.concentration_mg_l) / 1000.0
+        return self._raw.copy()
 
     def self_treatment_cost_yuan_per_m3(self, costs: TreatmentCosts) -> float:
         return unit_cost_yuan_per_m3(self.spec.flow_m3_per_day, costs)
