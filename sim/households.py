@@ -50,6 +50,7 @@ class HouseholdState:
     wage_yuan_per_month: np.ndarray  # at the reference year's level
     seeking: np.ndarray          # bool: lost a workshop job, looking for another
     extra_yuan: np.ndarray       # one-off income this month (profits, compensation)
+    tourism_job: np.ndarray      # bool: works in tourism this month
 
     @property
     def count(self) -> int:
@@ -71,7 +72,8 @@ def build_households(scenario: Scenario, villages: Villages,
     return HouseholdState(
         village=village, size=size.astype(np.int64), base_income_yuan_per_year=base,
         employer=np.full(n, NO_EMPLOYER, dtype=np.int64), wage_yuan_per_month=np.zeros(n),
-        seeking=np.zeros(n, dtype=bool), extra_yuan=np.zeros(n))
+        seeking=np.zeros(n, dtype=bool), extra_yuan=np.zeros(n),
+        tourism_job=np.zeros(n, dtype=bool))
 
 
 def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
@@ -145,3 +147,35 @@ def household_month_one(hh: HouseholdState, i: int, level: float, income: Income
     earned = monthly + float(hh.wage_yuan_per_month[i]) * level + float(hh.extra_yuan[i])
     hh.extra_yuan[i] = 0.0
     return earned
+
+
+def assign_tourism_jobs(hh: HouseholdState, target: int, host_village: np.ndarray,
+                        rng: np.random.Generator) -> int:
+    """Bring the number of tourism jobs to `target`: job seekers first, then households of the
+    host villages without a job; jobs cut go from the most recently hired. Returns hires."""
+    current = np.flatnonzero(hh.tourism_job)
+    if target < current.size:
+        hh.tourism_job[current[target:]] = False
+        return 0
+    need = target - current.size
+    free = ~hh.tourism_job & (hh.employer == NO_EMPLOYER)
+    seekers = np.flatnonzero(free & hh.seeking)[:need]
+    hh.tourism_job[seekers] = True
+    hh.seeking[seekers] = False
+    need -= seekers.size
+    if need > 0:
+        pool = np.flatnonzero(free & ~hh.seeking & host_village[hh.village] & ~hh.tourism_job)
+        if pool.size:
+            pick = rng.choice(pool, size=min(need, pool.size), replace=False)
+            hh.tourism_job[np.sort(pick)] = True
+    return target - current.size
+
+
+def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> None:
+    """Spread `yuan` over the households of villages in proportion to `village_share`."""
+    if yuan == 0 or village_share.sum() <= 0:
+        return
+    counts = np.bincount(hh.village, minlength=village_share.size)
+    per_household = np.divide(yuan * village_share / village_share.sum(), counts,
+                              out=np.zeros(village_share.size), where=counts > 0)
+    hh.extra_yuan += per_household[hh.village]

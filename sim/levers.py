@@ -13,6 +13,7 @@ import simpy
 
 from sim.facility import PlantState
 from sim.schema import Closures, DischargeEnforcement, SharedFacility, Treatment
+from sim.schema_tourism import Ecotourism, Investment
 from sim.timebase import add_months, day_of
 from sim.workshops import WorkshopAgent, closure_targets
 
@@ -32,6 +33,7 @@ class LeverTarget(Protocol):
                   value: float = float("nan")) -> None: ...
     def plant_state(self, t: float, state: PlantState) -> None: ...
     def start_outages(self) -> None: ...
+    def invest(self, inv: Investment) -> None: ...
 
 
 def _wait_until(env: simpy.Environment, start: date, when: date) -> simpy.events.Timeout:
@@ -77,3 +79,10 @@ def shared_facility(town: LeverTarget, spec: SharedFacility
             town.set_treatment(agent, Treatment.CONNECTED, "shared_facility")
             town.spend(env.now, spec.pipe_cost_yuan_per_workshop, "shared_facility")
     town.start_outages()
+
+
+def ecotourism(town: LeverTarget, spec: Ecotourism) -> Generator[simpy.events.Event, Any, None]:
+    """Make each eco-tourism investment at its date (in date order)."""
+    for inv in sorted(spec.investments, key=lambda i: i.date):
+        yield _wait_until(town.env, town.start, inv.date)
+        town.invest(inv)

@@ -26,7 +26,7 @@ def _rows(model: type[BaseModel], instance: BaseModel, prefix: str) -> list[list
         if isinstance(value, BaseModel):
             shown = ", ".join(f"{k} {v:g}" for k, v in value.model_dump().items())
         elif isinstance(value, tuple):
-            shown = ", ".join(f"{v:g}" for v in value)
+            shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
         else:
             shown = f"{value:g}" if isinstance(value, float) else str(value)
         rng = extra.get("x-range")

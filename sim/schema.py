@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.params import Frozen, param
+from sim.schema_tourism import Ecotourism, Tourism
 
 
 class Zone(StrEnum):
@@ -329,6 +330,7 @@ class Levers(Frozen):
     closures: Closures | None = None
     shared_facility: SharedFacility | None = None
     discharge_enforcement: DischargeEnforcement | None = None
+    ecotourism: Ecotourism | None = None
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -346,6 +348,7 @@ class Scenario(Frozen):
     workshops: tuple[Workshop, ...] = Field(default_factory=default_workshops)
     treatment_costs: TreatmentCosts = TreatmentCosts()
     workshop_rules: WorkshopRules = WorkshopRules()
+    tourism: Tourism = Tourism()
     levers: Levers = Levers()
 
     @model_validator(mode="after")
@@ -368,6 +371,11 @@ class Scenario(Frozen):
             named += list(lv.shared_facility.connect)
             if lv.shared_facility.outfall_river_km > self.river.length_km:
                 raise ValueError("levers.shared_facility.outfall_river_km beyond river length")
+        sections = {s.name for s in self.river.sections}
+        unseen = sorted(set(self.tourism.visible_sections) - sections)
+        if unseen:
+            raise ValueError(f"tourism.visible_sections {unseen} are not river sections "
+                             f"{sorted(sections)}")
         unknown = sorted(set(named) - set(ids))
         if unknown:
             raise ValueError(f"levers name unknown workshop ids {unknown}; known: {ids}")

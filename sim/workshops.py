@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.facility import treated_share
 from sim.schema import Pollutants, Shares, Treatment, TreatmentCosts, Workshop
 from sim.statuslog import StatusLog
 
@@ -94,3 +95,73 @@ def closure_targets(agents: list[WorkshopAgent], ids: tuple[str, ...], rule: str
         if a.id in ids or by_rule:
             chosen.append(a)
     return chosen
+
+
+@dataclass
+class WorkshopMonth:
+    """Workshops' month: loads reaching the river, costs and the plant's throughput."""
+
+    loads_kg: np.ndarray            # per workshop (own outlet), kg over the month
+    sample_kg_per_day: np.ndarray   # per workshop, on the sampling day
+    outfall_kg: np.ndarray          # the plant's outfall, kg over the month
+    outfall_sample_kg_per_day: np.ndarray
+    connected_m3: float = 0.0
+    overflow_share: float = 0.0
+    fee_yuan_per_m3: float = float("nan")
+    fees_yuan: float = 0.0
+    self_treatment_yuan: float = 0.0
+    plant_cost_yuan: float = 0.0
+    down_days: float = 0.0
+    savings: list[float] = field(default_factory=list)
+    profits: list[tuple[int, float]] = field(default_factory=list)  # (agent index, yuan)
+
+
+def settle_workshops(agents: list[WorkshopAgent], t0: float, t1: float, sample_t: float,
+                     costs: TreatmentCosts, plant_removal: np.ndarray | None,
+                     plant_capacity_m3_per_day: float, margin_share: float,
+                     plant_down_share: float, plant_down_at_sample: bool) -> WorkshopMonth:
+    """Time-weighted discharges, treatment costs and profits of every workshop over [t0, t1)."""
+    days = t1 - t0
+    n = len(agents)
+    out = WorkshopMonth(loads_kg=np.zeros((n, 3)), sample_kg_per_day=np.zeros((n, 3)),
+                        outfall_kg=np.zeros(3), outfall_sample_kg_per_day=np.zeros(3))
+    self_removal = as_array(costs.self_treatment_removal)
+    d_conn = [a.log.days_in(Treatment.CONNECTED, t0, t1) for a in agents]
+    conn_flow_days = sum(a.spec.flow_m3_per_day * d for a, d in zip(agents, d_conn, strict=True))
+    mean_conn_flow = conn_flow_days / days
+    if conn_flow_days > 0:
+        out.fee_yuan_per_m3 = shared_fee_yuan_per_m3(mean_conn_flow, costs, margin_share)
+    connected_raw = np.zeros(3)
+    connected_sample = np.zeros(3)
+    for a, d_c in zip(agents, d_conn, strict=True):
+        raw, q = a._raw, a.spec.flow_m3_per_day
+        d_dis = a.log.days_in(Treatment.DISCHARGING, t0, t1)
+        d_self = a.log.days_in(Treatment.SELF_TREATING, t0, t1)
+        out.loads_kg[a.index] = raw * (d_dis + d_self * (1.0 - self_removal))
+        at_sample = a.log.at(sample_t)
+        if at_sample == Treatment.DISCHARGING:
+            out.sample_kg_per_day[a.index] = raw
+        elif at_sample == Treatment.SELF_TREATING:
+            out.sample_kg_per_day[a.index] = raw * (1.0 - self_removal)
+        elif at_sample == Treatment.CONNECTED:
+            connected_sample += raw
+        connected_raw += raw * d_c
+        out.connected_m3 += q * d_c
+        self_unit = a.self_treatment_cost_yuan_per_m3(costs)
+        fee = q * d_c * out.fee_yuan_per_m3 if d_c > 0 else 0.0
+        own = q * d_self * self_unit
+        out.fees_yuan += fee
+        out.self_treatment_yuan += own
+        if a.status == Treatment.CONNECTED:
+            out.savings.append(1.0 - out.fee_yuan_per_m3 / self_unit)
+        open_days = d_dis + d_self + d_c
+        if open_days > 0:
+            out.profits.append((a.index, a.monthly_profit_yuan(open_days, int(days), fee + own)))
+    if plant_removal is not None and conn_flow_days > 0:
+        out.overflow_share = max(0.0, 1.0 - plant_capacity_m3_per_day / mean_conn_flow)
+        out.outfall_kg = connected_raw * treated_share(plant_removal, plant_down_share,
+                                                       out.overflow_share)
+        out.outfall_sample_kg_per_day = connected_sample * treated_share(
+            plant_removal, 1.0 if plant_down_at_sample else 0.0, out.overflow_share)
+        out.plant_cost_yuan = out.connected_m3 * unit_cost_yuan_per_m3(mean_conn_flow, costs)
+    return out

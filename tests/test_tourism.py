@@ -1,0 +1,128 @@
+"""Tourists: the account's H1 2025 visits and revenue, seasonality, capacity, the clean-river
+feedback, and the rules behind them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.households import assign_tourism_jobs, build_households
+from sim.model import run
+from sim.scenario import load_scenario
+from sim.schema import Scenario
+from sim.schema_tourism import Tourism
+from sim.tourists import TourismState, day_weights, holidays, host_shares, new_homestays
+from sim.world import build_villages
+
+from .conftest import SCENARIOS
+
+SEED = 20250101
+REPS = 20
+
+
+def township(name: str, sets: list[str], reps: int = REPS) -> pd.DataFrame:
+    s = load_scenario(SCENARIOS / f"{name}.yaml", sets)
+    tw = pd.concat([run(s, SEED, r).tables["township"] for r in range(reps)])
+    tw["year"], tw["month"] = tw["date"].dt.year, tw["date"].dt.month
+    return tw
+
+
+def test_h1_2025_visits_and_revenue() -> None:
+    """as_reported: 23,000 visits and 4.6 M yuan in H1 2025 (± 10 %), mean of 20 replicates."""
+    tw = township("as_reported", ["end_date=2025-06-30"])
+    h1 = tw[(tw.year == 2025) & (tw.month <= 6)].groupby("replicate")[
+        ["visits", "tourism_revenue_yuan"]].sum().mean()
+    assert h1["visits"] == pytest.approx(23_000, rel=0.10)
+    assert h1["tourism_revenue_yuan"] == pytest.approx(4.6e6, rel=0.10)
+
+
+def test_dirty_river_means_fewer_visits() -> None:
+    """Same scenario without the clean-river action: fewer visits in every year from 2026."""
+    clean = township("as_reported", ["end_date=2029-12-31"], reps=10)
+    dirty = township("as_reported", ["end_date=2029-12-31", "levers.closures=null",
+                                     "levers.shared_facility=null"], reps=10)
+    for year in range(2026, 2030):
+        assert (dirty[dirty.year == year]["visits"].sum()
+                < clean[clean.year == year]["visits"].sum()), year
+
+
+def test_more_marketing_without_beds_turns_more_away() -> None:
+    """Doubling marketing with no beds added raises the visitors turned away."""
+    def turned_away(budget: int) -> float:
+        tw = township("no_transition", [
+            "end_date=2027-12-31",
+            f"levers.ecotourism.investments=[{{date: 2024-01-01, kind: marketing, "
+            f"marketing_yuan_per_year: {budget}}}]"], reps=10)
+        return float(tw["visits_turned_away"].sum())
+
+    assert turned_away(2_000_000) > turned_away(1_000_000) > 0
+
+
+def test_no_visits_no_tourist_loads() -> None:
+    """With no visitors, tourists add no load, no revenue and no jobs."""
+    tw = township("as_reported", ["end_date=2024-12-31", "tourism.base_visits_per_year=0"], 2)
+    assert (tw["visits"] == 0).all()
+    for p in ("cod", "nh3n", "tp"):
+        assert (tw[f"{p}_kg_tourists"] == 0).all()
+    assert (tw["tourism_revenue_yuan"] == 0).all() and (tw["tourism_jobs"] == 0).all()
+
+
+def test_tourist_loads_scale_with_visits() -> None:
+    """Tourists' COD per visit stays within the bounds set by day and overnight sewage."""
+    tw = township("as_reported", ["end_date=2025-12-31"], 3)
+    per_visit = tw["cod_kg_tourists"] / tw["visits"]
+    assert (per_visit > 0).all()
+    assert per_visit.max() < 100 * 2 * 300 / 1e6 * 0.3 * 1.01  # two nights of guest sewage
+
+
+def test_seasonality_peaks_and_troughs() -> None:
+    """Mean monthly visits peak in July–August and bottom out in December–January."""
+    tw = township("no_transition", ["end_date=2030-12-31"], 5)
+    by_month = tw.groupby("month")["visits"].mean()
+    assert by_month.idxmax() in (7, 8)
+    assert by_month.idxmin() in (12, 1)
+    assert by_month[5] > by_month[6] and by_month[10] > by_month[9]  # May Day, National Day
+
+
+def test_holidays_follow_the_lunar_calendar() -> None:
+    """Spring Festival 2024 (10 Feb) and 2025 (29 Jan), May Day and National Day are holidays."""
+    h24, h25 = holidays(2024), holidays(2025)
+    assert date(2024, 2, 10) in h24 and date(2024, 2, 9) in h24 and date(2024, 2, 20) not in h24
+    assert date(2025, 1, 29) in h25 and date(2025, 2, 4) in h25
+    assert {date(2025, 5, 1), date(2025, 10, 7)} <= h25 and date(2025, 10, 8) not in h25
+
+
+def test_day_weights() -> None:
+    """Day weights sum to 1; a weekend day weighs weekend_day_factor weekdays."""
+    p = Tourism()
+    w = day_weights(2025, 6, p)  # June 2025: no national holiday
+    assert abs(w.sum() - 1) < 1e-12
+    assert w[6] / w[2] == pytest.approx(p.weekend_day_factor)  # Sat 7 June vs Tue 3 June
+
+
+def test_homestays_open_only_when_guests_were_turned_away() -> None:
+    """Households invest in homestays when the past year turned away more than the threshold."""
+    p = Tourism()
+    st = TourismState(beds=10, trail_capacity=100.0)
+    st.wanted_nights_12m.extend([100.0] * 12)
+    st.refused_nights_12m.extend([1.0] * 12)
+    assert new_homestays(st, p) == 0
+    st.refused_nights_12m.extend([60.0] * 12)
+    assert 0 < new_homestays(st, p) <= p.homestays_max_new_per_year
+
+
+def test_tourism_jobs_go_to_job_seekers_first() -> None:
+    """Laid-off workers looking for work get tourism jobs before anyone else."""
+    sc = Scenario(name="t", township={"households": 400})  # type: ignore[arg-type]
+    v = build_villages(sc)
+    hh = build_households(sc, v, np.random.default_rng(0))
+    hh.seeking[[5, 9, 300]] = True
+    host = host_shares(v.zones, 0.8) > 0
+    assign_tourism_jobs(hh, 10, host, np.random.default_rng(1))
+    assert hh.tourism_job[[5, 9, 300]].all() and hh.tourism_job.sum() == 10
+    assert not hh.seeking.any()
+    assign_tourism_jobs(hh, 4, host, np.random.default_rng(1))
+    assert hh.tourism_job.sum() == 4
