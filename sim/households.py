@@ -56,6 +56,14 @@ class HouseholdState:
     def count(self) -> int:
         return int(self.village.size)
 
+    def per_village(self, villages: int) -> np.ndarray:
+        """Households per village (villages never change, so it is computed once)."""
+        cached = getattr(self, "_per_village", None)
+        if cached is None or cached.size != villages:
+            cached = np.bincount(self.village, minlength=villages)
+            self._per_village = cached
+        return cached
+
 
 def build_households(scenario: Scenario, villages: Villages,
                      rng: np.random.Generator) -> HouseholdState:
@@ -98,13 +106,16 @@ def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
 
 
 def hire(hh: HouseholdState, workshop: int, n_workers: int, village: int,
-         wage: float, rng: np.random.Generator) -> np.ndarray:
-    """Give `n_workers` jobs at `workshop` to households of `village` (then nearby ones)."""
+         wage: float, rng: np.random.Generator, village_km: np.ndarray | None = None,
+         pool_factor: int = 4) -> np.ndarray:
+    """Give `n_workers` jobs at `workshop` to households of `village`, then of the villages
+    nearest along the river, drawn among the nearest `pool_factor` × n_workers candidates."""
     free = (hh.employer == NO_EMPLOYER)
-    order = np.argsort(np.abs(hh.village - village), kind="stable")
+    km = village_km if village_km is not None else np.arange(int(hh.village.max()) + 1.0)
+    order = np.argsort(np.abs(km[hh.village] - km[village]), kind="stable")
     pool = order[free[order]]
     # Prefer the workshop's own village; draw among the nearest candidates.
-    nearest = pool[: max(n_workers * 4, n_workers)]
+    nearest = pool[: max(n_workers * pool_factor, n_workers)]
     chosen = np.sort(rng.choice(nearest, size=min(n_workers, nearest.size), replace=False))
     hh.employer[chosen] = workshop
     hh.wage_yuan_per_month[chosen] = wage
@@ -152,7 +163,8 @@ def household_month_one(hh: HouseholdState, i: int, level: float, income: Income
 def assign_tourism_jobs(hh: HouseholdState, target: int, host_village: np.ndarray,
                         rng: np.random.Generator) -> int:
     """Bring the number of tourism jobs to `target`: job seekers first, then households of the
-    host villages without a job; jobs cut go from the most recently hired. Returns hires."""
+    host villages without a job; when jobs are cut, those of the highest-numbered households
+    go (a fixed, reproducible order). Returns the number hired (0 when cutting)."""
     current = np.flatnonzero(hh.tourism_job)
     if target < current.size:
         hh.tourism_job[current[target:]] = False
@@ -175,7 +187,7 @@ def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> 
     """Spread `yuan` over the households of villages in proportion to `village_share`."""
     if yuan == 0 or village_share.sum() <= 0:
         return
-    counts = np.bincount(hh.village, minlength=village_share.size)
+    counts = hh.per_village(village_share.size)
     per_household = np.divide(yuan * village_share / village_share.sum(), counts,
                               out=np.zeros(village_share.size), where=counts > 0)
     hh.extra_yuan += per_household[hh.village]

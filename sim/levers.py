@@ -65,9 +65,10 @@ def shared_facility(town: LeverTarget, spec: SharedFacility
     yield _wait_until(env, town.start, spec.build_start)
     capex = spec.capex_yuan_per_m3_day * spec.capacity_m3_per_day
     months = max(spec.build_months, 1)
-    for k in range(months):
-        town.spend(day_of(town.start, add_months(spec.build_start, k)), capex / months,
-                   "shared_facility")
+    if spec.capex_paid_by == "township":
+        for k in range(months):
+            town.spend(day_of(town.start, add_months(spec.build_start, k)), capex / months,
+                       "shared_facility")
     town.log_event(env.now, "facility_build_start", "facility",
                    f"capacity {spec.capacity_m3_per_day:g} m3/d", capex)
     yield _wait_until(env, town.start, add_months(spec.build_start, spec.build_months))

@@ -20,6 +20,7 @@ import simpy
 
 from sim import __version__, levers
 from sim.facility import Facility, PlantState
+from sim.farming import Farming
 from sim.households import (
     build_households,
     hire,
@@ -29,6 +30,7 @@ from sim.households import (
     lay_off,
     sewage_load_kg_per_day,
 )
+from sim.livestock import LivestockHooks
 from sim.record import record_month
 from sim.recorder import EventLog, Ledger, Recorder
 from sim.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
@@ -90,9 +92,13 @@ class Township:
             agent = WorkshopAgent(index=i, spec=spec, river_km=float(self.villages.river_km[v]),
                                   owner=owner, log=StatusLog(0.0, Treatment(spec.status)))
             agent.workers = hire(self.households, i, spec.workers, v,
-                                 scenario.income.workshop_wage_yuan_per_month, jobs)
+                                 scenario.income.workshop_wage_yuan_per_month, jobs,
+                                 self.villages.river_km)
             self.workshops.append(agent)
         self.tourism = TourismEconomy(scenario, self.villages, self.households, layout)
+        self.farming = Farming(scenario, self.villages, self.households, self.env,
+                               LivestockHooks(self.env, self.log_event, self.spend), layout,
+                               streams)
         self.facility = Facility(0.0, scenario.levers.shared_facility)
         fac = scenario.levers.shared_facility
         outfall = [fac.outfall_river_km] if fac is not None else []
@@ -139,7 +145,7 @@ class Township:
         self.log_event(self.env.now, kind, agent.id, reason)
 
     def invest(self, inv: Investment) -> None:
-        self.tourism.invest(inv, self.streams("tourism"))
+        self.tourism.invest(inv, self.streams("tourism_jobs"))
         if inv.cost_yuan > 0:
             self.spend(self.env.now, inv.cost_yuan, "ecotourism")
         self.log_event(self.env.now, "investment", inv.kind,
@@ -170,7 +176,12 @@ class Township:
             yield _books_close(self.env, t1 - self.env.now)
             self._level = income_index(self.scenario.income, m0.year + (m0.month - 0.5) / 12.0)
             work = self._settle_workshops(t0, t1)
-            visitors = self.tourism.month(m0, self._level, self.streams("tourism"))
+            fields = self.farming.month(m0, t0, t1, self._level, self.streams("farming"))
+            for lever, yuan in fields.spending.items():
+                if yuan > 0:
+                    self.spend(t0, yuan, lever)
+            visitors = self.tourism.month(m0, self._level, self.streams("tourism"),
+                                          self.streams("tourism_jobs"))
             if visitors.new_homestays:
                 self.log_event(t1 - 1, "homestays_opened", "tourism",
                                f"{visitors.new_homestays} new", visitors.new_homestays)
@@ -187,7 +198,7 @@ class Township:
                     hh, slice(None), self._level, self.scenario.income,
                     self.streams("income").standard_normal(hh.count),
                     self.streams("jobs").random(hh.count))
-            self._river_and_record(m0, t0, t1, work, visitors)
+            self._river_and_record(m0, t0, t1, work, visitors, fields)
 
     def _household_process(self, i: int) -> Generator[simpy.events.Event, Any, None]:
         """Reference variant: household `i` as its own process (see `sim.bench`)."""
@@ -211,6 +222,8 @@ class Township:
             as_array(spec.removal) if spec is not None else None,
             spec.capacity_m3_per_day if spec is not None else 0.0,
             spec.operator_margin_share if spec is not None else 0.0,
+            (spec.operating_share_of_unit_cost if spec is not None
+             and spec.capex_paid_by == "township" else 1.0),
             down / (up + down) if up + down > 0 else 0.0,
             fac.log.at(self._sample_t) == PlantState.DOWN)
         work.down_days = down
@@ -224,14 +237,15 @@ class Township:
                 self.close_workshop(w, "losses", 0.0)
         return work
 
-    def _river_and_record(self, m0: date, t0: float, t1: float, work: Any, visitors: Any
-                          ) -> None:
+    def _river_and_record(self, m0: date, t0: float, t1: float, work: Any, visitors: Any,
+                          fields: Any) -> None:
         sc = self.scenario
         days = days_in_month(m0)
         hh = self.households
         persons_v = np.bincount(hh.village, weights=hh.size, minlength=self.villages.count)
         hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
-        villages_rate = hh_rate + visitors.tourist_kg_per_day
+        villages_rate = (hh_rate + visitors.tourist_kg_per_day + fields.livestock_kg_per_day
+                         + fields.farmland_kg_per_day)
         has_plant = sc.levers.shared_facility is not None
         outfall = [work.outfall_kg] if has_plant else np.zeros((0, 3))
         outfall_s = [work.outfall_sample_kg_per_day] if has_plant else np.zeros((0, 3))
@@ -244,8 +258,9 @@ class Township:
         samples = sample(day_c, sc.river.sample_log_sd, self.streams("sampling"))
         cls, ok = classify(samples, sc.river.target_class)
         self.tourism.perceive(float(cls[self._visible].mean()))
-        record_month(self, m0, days, work, visitors, persons_v, hh_rate, q_exit, q, samples,
-                     mean_c, cls, ok, self.ledger.between(t0, t1), int(self._sample_t - t0) + 1)
+        record_month(self, m0, days, work, visitors, fields, persons_v, hh_rate, q_exit, q,
+                     samples, mean_c, cls, ok, self.ledger.between(t0, t1),
+                     int(self._sample_t - t0) + 1)
 
 
 def run(scenario: Scenario, seed: int, replicate: int = 0, *,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from sim.params import TAGS
-from sim.schema import Scenario
+from sim.schema import Levers, Scenario
 
 
 def _rows(model: type[BaseModel], instance: BaseModel, prefix: str) -> list[list[str]]:
@@ -53,4 +55,41 @@ def parameter_table() -> str:
         "|---|---|---|---|---|",
     ]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["", "## Lever settings", "",
+              "Each lever is an optional section under `levers:`; absent means not used. "
+              "Settings without a default are required when the lever is given.", "",
+              "| key path | default | meaning and source |", "|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in lever_rows()]
     return "\n".join(lines) + "\n"
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    for arg in typing.get_args(annotation) or (annotation,):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def lever_rows() -> list[list[str]]:
+    """One row per setting of every lever section."""
+    rows: list[list[str]] = []
+    for lever, info in Levers.model_fields.items():
+        model = _model_of(info.annotation)
+        if model is None:
+            continue
+        for name, field in model.model_fields.items():
+            if field.default is PydanticUndefined and field.default_factory is None:
+                shown = "required"
+            elif field.default_factory is not None:
+                shown = str(field.default_factory())  # type: ignore[call-arg]
+            else:
+                shown = str(field.default)
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            text = str(extra.get("x-source") or field.description or "").replace("|", "/")
+            if extra.get("x-tag"):
+                text = f"[{extra['x-tag']}] {text}"
+            rows.append([f"`levers.{lever}.{name}`", shown.replace("|", "/"), text])
+    return rows
+
+
+

@@ -32,3 +32,19 @@ class Frozen(BaseModel):
     """Base of every scenario section: unknown keys are errors, instances are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pollutants(Frozen):
+    """One number per modelled pollutant (COD, NH3-N, TP)."""
+
+    cod: float = Field(ge=0)
+    nh3n: float = Field(ge=0)
+    tp: float = Field(ge=0)
+
+
+class Shares(Frozen):
+    """One share (0–1) per modelled pollutant."""
+
+    cod: float = Field(ge=0, le=1)
+    nh3n: float = Field(ge=0, le=1)
+    tp: float = Field(ge=0, le=1)

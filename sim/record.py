@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 POLLUTANTS = ("cod", "nh3n", "tp")
 
 
-def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any,
+def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, fields: Any,
                  persons_v: np.ndarray, hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
                  samples: np.ndarray, mean_c: np.ndarray, cls: np.ndarray, ok: np.ndarray,
                  spending: dict[str, float], sample_day: int) -> None:
@@ -33,6 +33,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any,
     inc = town._income
     hh_loads = hh_rate * days
     tour_loads = visitors.tourist_kg_per_day * days
+    stock_loads = fields.livestock_kg_per_day * days
+    field_loads = fields.farmland_kg_per_day * days
+    co_hh_v, co_mu_v = town.farming.paddy.village_counts()
     jobs_v = np.bincount(hh.village[hh.employer != NO_EMPLOYER], minlength=nv)
     tjobs_v = np.bincount(hh.village[hh.tourism_job], minlength=nv)
     seek_v = np.bincount(hh.village[hh.seeking], minlength=nv)
@@ -47,6 +50,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any,
              **{f"{p}_kg_households": hh_loads[:, k] for k, p in enumerate(POLLUTANTS)},
              **{f"{p}_kg_workshops": w_village[:, k] for k, p in enumerate(POLLUTANTS)},
              **{f"{p}_kg_tourists": tour_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             **{f"{p}_kg_livestock": stock_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             **{f"{p}_kg_farmland": field_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             coculture_households=co_hh_v, coculture_area_mu=co_mu_v,
              workshop_jobs=jobs_v, tourism_jobs=tjobs_v, job_seekers=seek_v,
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)
@@ -60,6 +66,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any,
         **{f"{p}_kg_workshops": float(ws_total[k]) for k, p in enumerate(POLLUTANTS)},
         **{f"{p}_kg_households": float(hh_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
         **{f"{p}_kg_tourists": float(tour_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
+        **{f"{p}_kg_livestock": float(stock_loads[:, k].sum())
+           for k, p in enumerate(POLLUTANTS)},
+        **{f"{p}_kg_farmland": float(field_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
         river_flow_m3_s=q_exit,
         sections_meeting_target_share=float(ok.mean()),
         worst_water_class=int(cls.max()),
@@ -71,7 +80,14 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any,
         income_per_capita_yuan=float(inc.sum() / population),
         public_spending_yuan=float(sum(spending.values())),
         **{f"public_spending_yuan_{lever}": float(spending.get(lever, 0.0))
-           for lever in ("closures", "shared_facility", "ecotourism")},
+           for lever in ("closures", "shared_facility", "ecotourism", "manure_retrofit",
+                         "coculture", "forest_economy")},
+        fines_yuan=float(fields.fines_yuan),
+        income_rice_yuan=float(fields.income_rice_yuan),
+        income_coculture_yuan=float(fields.income_coculture_yuan),
+        income_livestock_yuan=float(fields.income_livestock_yuan),
+        income_forest_yuan=float(fields.income_forest_yuan),
+        **town.farming.counts(),
         facility_online=bool(town.facility.built),
         facility_down_days=float(work.down_days),
         facility_inflow_m3=float(work.connected_m3),

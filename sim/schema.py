@@ -13,8 +13,17 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.params import Frozen, param
+from sim.params import Frozen, Pollutants, Shares, param
+from sim.schema_farms import (
+    Coculture,
+    ForestEconomy,
+    ForestPlanting,
+    Livestock,
+    ManureRetrofit,
+    Paddy,
+)
 from sim.schema_tourism import Ecotourism, Tourism
+from sim.uncertainty import Uncertainties
 
 
 class Zone(StrEnum):
@@ -38,22 +47,6 @@ class Treatment(StrEnum):
     SELF_TREATING = "self_treating"
     CONNECTED = "connected"
     CLOSED = "closed"
-
-
-class Pollutants(Frozen):
-    """One number per modelled pollutant (COD, NH3-N, TP)."""
-
-    cod: float = Field(ge=0)
-    nh3n: float = Field(ge=0)
-    tp: float = Field(ge=0)
-
-
-class Shares(Frozen):
-    """One share (0–1) per modelled pollutant."""
-
-    cod: float = Field(ge=0, le=1)
-    nh3n: float = Field(ge=0, le=1)
-    tp: float = Field(ge=0, le=1)
 
 
 # ----------------------------------------------------------------------------- township
@@ -166,7 +159,7 @@ class River(Frozen):
     sections: tuple[Section, ...] = Field(default_factory=_default_sections, min_length=1,
                                           description="monitoring sections, upstream first")
     catchment_area_km2: float = param(
-        30.0, tag="C", rng=(20, 80), gt=0,
+        60.0, tag="C", rng=(20, 100), gt=0,
         source="catchment at the exit section; tuned so that 2023 practice gives the "
                "account's smelly river (docs/calibration.md)")
     runoff_depth_mm_per_year: float = param(
@@ -306,6 +299,14 @@ class SharedFacility(Frozen):
     connect: Literal["all_open"] | tuple[str, ...] = "all_open"
     capex_yuan_per_m3_day: float = param(6000.0, tag="A", rng=(4000, 8000), ge=0,
                                          source="research row 56: shared plant excl. network")
+    capex_paid_by: Literal["operator", "township"] = Field(
+        default="operator",
+        description="who finances construction: the operator recovers it through the fee; if "
+                    "the township pays, the fee covers only the operating share of unit cost")
+    operating_share_of_unit_cost: float = param(
+        0.6, tag="A", rng=(0.4, 0.8), gt=0, le=1,
+        source="O&M share of a small plant's cost per m³ (research §4.1–4.2: capex vs "
+               "0.8–1.0 yuan/t O&M), used when the township pays the capex")
     pipe_cost_yuan_per_workshop: float = param(50_000.0, tag="A", rng=(20_000, 100_000), ge=0,
                                                source="connection sewer per workshop, assumption")
     operator_margin_share: float = param(0.05, tag="A", rng=(0.0, 0.15), ge=0, le=1,
@@ -331,6 +332,9 @@ class Levers(Frozen):
     shared_facility: SharedFacility | None = None
     discharge_enforcement: DischargeEnforcement | None = None
     ecotourism: Ecotourism | None = None
+    manure_retrofit: ManureRetrofit | None = None
+    coculture: Coculture | None = None
+    forest_economy: ForestPlanting | None = None
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -349,7 +353,11 @@ class Scenario(Frozen):
     treatment_costs: TreatmentCosts = TreatmentCosts()
     workshop_rules: WorkshopRules = WorkshopRules()
     tourism: Tourism = Tourism()
+    livestock: Livestock = Livestock()
+    paddy: Paddy = Paddy()
+    forest: ForestEconomy = ForestEconomy()
     levers: Levers = Levers()
+    uncertainties: Uncertainties = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -369,8 +377,15 @@ class Scenario(Frozen):
             named += list(lv.closures.workshops)
         if lv.shared_facility is not None and lv.shared_facility.connect != "all_open":
             named += list(lv.shared_facility.connect)
-            if lv.shared_facility.outfall_river_km > self.river.length_km:
-                raise ValueError("levers.shared_facility.outfall_river_km beyond river length")
+        if lv.coculture is not None:
+            named_v = set(lv.coculture.pilot_villages).union(
+                *lv.coculture.target_villages_by_year.values())
+            bad = sorted(v for v in named_v if not 1 <= v <= n)
+            if bad:
+                raise ValueError(f"levers.coculture names villages {bad}; villages are 1–{n}")
+        if lv.shared_facility is not None and \
+                lv.shared_facility.outfall_river_km > self.river.length_km:
+            raise ValueError("levers.shared_facility.outfall_river_km is beyond river.length_km")
         sections = {s.name for s in self.river.sections}
         unseen = sorted(set(self.tourism.visible_sections) - sections)
         if unseen:

@@ -18,8 +18,9 @@ class Tourism(Frozen):
 
     base_visits_per_year: float = param(
         21_000.0, tag="C", rng=(10_000, 60_000), ge=0,
-        source="visits a year before the transition (2023 level); tuned so that as_reported "
-               "gives the account's 23,000 visits in H1 2025 (docs/calibration.md)")
+        source="base demand a year before any multiplier (river, reputation, appeal, "
+               "marketing, trend); tuned so that as_reported gives the account's 23,000 visits "
+               "in H1 2025 (docs/calibration.md)")
     monthly_index: tuple[float, ...] = param(
         (0.5, 0.9, 0.8, 1.1, 1.4, 0.9, 1.5, 1.6, 0.9, 1.4, 0.6, 0.4), tag="A",
         source="research §5 default monthly index for a southern forest park (mean 1)")

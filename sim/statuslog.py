@@ -34,6 +34,10 @@ class StatusLog(Generic[S]):
         self._times.append(t)
         self._states.append(state)
 
+    def constant_since(self, t: float) -> bool:
+        """True if the state has not changed after time `t` (a fast path for accounting)."""
+        return self._times[-1] <= t
+
     def at(self, t: float) -> S:
         """State in force at time `t`."""
         i = bisect_right(self._times, t) - 1

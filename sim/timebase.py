@@ -9,6 +9,9 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+#: Mean length of a month in days, for durations given in months.
+DAYS_PER_MONTH = 365.25 / 12
+
 
 def day_of(start: date, when: date) -> float:
     """Simulation time (days since `start`) of the calendar day `when`."""

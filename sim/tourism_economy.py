@@ -77,14 +77,15 @@ class TourismEconomy:
         c = self.state.classes
         return float(np.mean(c)) if c else float(self.p.river_reference_class)
 
-    def month(self, m0: date, level: float, rng: np.random.Generator) -> VisitorsMonth:
+    def month(self, m0: date, level: float, rng: np.random.Generator,
+              jobs_rng: np.random.Generator) -> VisitorsMonth:
         p, st, hh = self.p, self.state, self.hh
         years = (m0 - self.start).days / 365.25
         res = tourism_month(st, p, m0.year, m0.month, years, self.perceived_class(), level, rng)
         # jobs follow the past year's visits
         yearly = sum(st.visits_12m) * 12.0 / len(st.visits_12m)
         target = int(round(p.jobs_per_1000_visits * yearly / 1000.0))
-        assign_tourism_jobs(hh, target, self.host_village, rng)
+        assign_tourism_jobs(hh, target, self.host_village, jobs_rng)
         wage = p.tourism_wage_yuan_per_month * level
         hh.extra_yuan[hh.tourism_job] += wage
         # what stays in the township: wages first, the rest to bed owners and host villages
@@ -102,7 +103,7 @@ class TourismEconomy:
             opened = new_homestays(st, p)
             if opened:
                 st.beds += opened * p.homestay_beds
-                self._add_homestays(opened, opened * p.homestay_beds, rng)
+                self._add_homestays(opened, opened * p.homestay_beds, jobs_rng)
         days = (m0.replace(month=m0.month % 12 + 1, year=m0.year + m0.month // 12) - m0).days
         litres_per_day = res.sewage_litres / days
         tourist = (litres_per_day * self.host)[:, None] * self._conc[None, :] / 1e6

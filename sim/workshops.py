@@ -119,24 +119,33 @@ class WorkshopMonth:
 def settle_workshops(agents: list[WorkshopAgent], t0: float, t1: float, sample_t: float,
                      costs: TreatmentCosts, plant_removal: np.ndarray | None,
                      plant_capacity_m3_per_day: float, margin_share: float,
-                     plant_down_share: float, plant_down_at_sample: bool) -> WorkshopMonth:
+                     fee_cost_share: float, plant_down_share: float,
+                     plant_down_at_sample: bool) -> WorkshopMonth:
     """Time-weighted discharges, treatment costs and profits of every workshop over [t0, t1)."""
     days = t1 - t0
     n = len(agents)
     out = WorkshopMonth(loads_kg=np.zeros((n, 3)), sample_kg_per_day=np.zeros((n, 3)),
                         outfall_kg=np.zeros(3), outfall_sample_kg_per_day=np.zeros(3))
     self_removal = as_array(costs.self_treatment_removal)
-    d_conn = [a.log.days_in(Treatment.CONNECTED, t0, t1) for a in agents]
+    d_conn = [(days if a.log.current == Treatment.CONNECTED else 0.0)
+              if a.log.constant_since(t0) else a.log.days_in(Treatment.CONNECTED, t0, t1)
+              for a in agents]
     conn_flow_days = sum(a.spec.flow_m3_per_day * d for a, d in zip(agents, d_conn, strict=True))
     mean_conn_flow = conn_flow_days / days
     if conn_flow_days > 0:
-        out.fee_yuan_per_m3 = shared_fee_yuan_per_m3(mean_conn_flow, costs, margin_share)
+        out.fee_yuan_per_m3 = fee_cost_share * shared_fee_yuan_per_m3(mean_conn_flow, costs,
+                                                                      margin_share)
     connected_raw = np.zeros(3)
     connected_sample = np.zeros(3)
     for a, d_c in zip(agents, d_conn, strict=True):
         raw, q = a._raw, a.spec.flow_m3_per_day
-        d_dis = a.log.days_in(Treatment.DISCHARGING, t0, t1)
-        d_self = a.log.days_in(Treatment.SELF_TREATING, t0, t1)
+        if a.log.constant_since(t0):
+            cur = a.log.current
+            d_dis = days if cur == Treatment.DISCHARGING else 0.0
+            d_self = days if cur == Treatment.SELF_TREATING else 0.0
+        else:
+            d_dis = a.log.days_in(Treatment.DISCHARGING, t0, t1)
+            d_self = a.log.days_in(Treatment.SELF_TREATING, t0, t1)
         out.loads_kg[a.index] = raw * (d_dis + d_self * (1.0 - self_removal))
         at_sample = a.log.at(sample_t)
         if at_sample == Treatment.DISCHARGING:

@@ -77,8 +77,24 @@ def test_as_reported_levers_fire(as_reported_short: Scenario) -> None:
     # laid-off workers look for jobs; spending covers compensation and construction
     assert tw.loc["2024-03-01", "job_seekers"] > 0
     assert tw["public_spending_yuan_closures"].sum() == 3 * 100_000
-    assert tw["public_spending_yuan_shared_facility"].sum() == pytest.approx(
-        6000 * 100 + 9 * 50_000)
+    # the operator finances the plant (recovered through the fee); the township pays the pipes
+    assert tw["public_spending_yuan_shared_facility"].sum() == pytest.approx(9 * 50_000)
+
+
+def test_township_financed_plant_is_not_paid_twice() -> None:
+    """If the township pays the capex, it is public spending and the fee drops to the
+    operating share of the unit cost (capital is not recovered twice)."""
+    def month(extra: list[str]) -> tuple[pd.Series, pd.DataFrame]:
+        s = load_scenario(SCENARIOS / "as_reported.yaml", ["end_date=2024-12-31", *extra])
+        tw = run(s, 1, 0).tables["township"]
+        return tw.set_index("date").loc["2024-12-01"], tw
+
+    op, op_tw = month([])
+    tp, tp_tw = month(["levers.shared_facility.capex_paid_by=township"])
+    assert tp["facility_fee_yuan_per_m3"] == pytest.approx(0.6 * op["facility_fee_yuan_per_m3"])
+    extra = (tp_tw["public_spending_yuan_shared_facility"].sum()
+             - op_tw["public_spending_yuan_shared_facility"].sum())
+    assert extra == pytest.approx(6000 * 100)
 
 
 def test_closing_workshops_never_raises_loads(no_transition_short: Scenario) -> None:

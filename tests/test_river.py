@@ -84,8 +84,8 @@ def test_flow_is_seasonal_and_mean_preserving() -> None:
 
 
 def test_mean_flow_from_catchment() -> None:
-    """30 km² with 600 mm/yr of runoff gives 18 million m³/yr ≈ 0.57 m³/s."""
-    assert abs(mean_flow_m3_s(River()) - 18e6 / (365.25 * 86400)) < 1e-9
+    """60 km² with 600 mm/yr of runoff gives 36 million m³/yr ≈ 1.14 m³/s."""
+    assert abs(mean_flow_m3_s(River()) - 36e6 / (365.25 * 86400)) < 1e-9
 
 
 def test_samples_are_unbiased_lognormal() -> None:

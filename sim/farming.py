@@ -1,0 +1,129 @@
+"""Farms and fields in the township: pig farms (agents with their own inspection processes),
+paddy (household arrays) and the under-forest economy, settled month by month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import simpy
+
+from sim.forest import forest_month
+from sim.households import HouseholdState, pay_villages
+from sim.livestock import (
+    FarmAgent,
+    FarmStatus,
+    LivestockHooks,
+    farm_load_kg_per_day,
+    farm_month,
+    farm_process,
+)
+from sim.paddy import PaddySector
+from sim.schema import Scenario
+from sim.statuslog import StatusLog
+from sim.timebase import day_of
+from sim.world import Villages
+
+
+@dataclass
+class FarmingMonth:
+    livestock_kg_per_day: np.ndarray
+    farmland_kg_per_day: np.ndarray
+    income_livestock_yuan: float = 0.0
+    income_rice_yuan: float = 0.0
+    income_coculture_yuan: float = 0.0
+    income_forest_yuan: float = 0.0
+    spending: dict[str, float] = field(default_factory=dict)
+    fines_yuan: float = 0.0
+    adopted: int = 0
+    dropped: int = 0
+
+
+class Farming:
+    def __init__(self, scenario: Scenario, villages: Villages, hh: HouseholdState,
+                 env: simpy.Environment, hooks: LivestockHooks,
+                 layout: np.random.Generator, streams: object) -> None:
+        self.sc, self.villages, self.hh, self.env = scenario, villages, hh, env
+        p = scenario.livestock
+        zones = np.asarray(villages.zones)
+        rural = np.flatnonzero((zones == "hilly") | (zones == "farmland"))
+        farmland = np.flatnonzero(zones == "farmland")
+        heads = np.clip(np.round(p.head_median * np.exp(
+            p.head_log_sd * layout.standard_normal(p.farms))), 50, 2000).astype(int)
+        start_status = np.where(layout.random(p.farms) < p.basic_share_at_start,
+                                FarmStatus.BASIC, FarmStatus.RAW)
+        self.farms: list[FarmAgent] = []
+        for i in range(p.farms):
+            if i == 0 and farmland.size:  # the account's farm
+                v, head, status = int(farmland[0]), p.account_farm_head, FarmStatus.RAW
+            else:
+                v, head, status = int(rural[i % rural.size]), int(heads[i]), start_status[i]
+            owner = int(layout.choice(np.flatnonzero(hh.village == v)))
+            self.farms.append(FarmAgent(index=i, id=f"F{i + 1:02d}", village=v, head=head,
+                                        owner=owner, log=StatusLog(0.0, FarmStatus(status))))
+        lever = scenario.levers.manure_retrofit
+        rng = streams("inspections")  # type: ignore[operator]
+        for farm in self.farms:
+            env.process(farm_process(farm, p, lever, scenario.start_date, hooks, rng))
+        self.paddy = PaddySector(scenario.paddy, scenario.levers.coculture, villages, hh, layout)
+        self.hooks = hooks
+        self.forest_host = (zones == "hilly").astype(float)
+
+    def lever_active(self, day: float) -> object:
+        lv = self.sc.levers.manure_retrofit
+        if lv is not None and day >= day_of(self.sc.start_date, lv.start):
+            return lv
+        return None
+
+    def month(self, m0: date, t0: float, t1: float, level: float,
+              rng: np.random.Generator) -> FarmingMonth:
+        sc, hh = self.sc, self.hh
+        nv = self.villages.count
+        out = FarmingMonth(livestock_kg_per_day=np.zeros((nv, 3)),
+                           farmland_kg_per_day=np.zeros((nv, 3)))
+        active = self.lever_active(t0)
+        subsidy = 0.0
+        for farm in self.farms:
+            out.fines_yuan += farm.pending_fines_yuan
+            out.livestock_kg_per_day[farm.village] += farm_load_kg_per_day(
+                farm, sc.livestock, t0, t1)
+            profit, sub = farm_month(farm, sc.livestock, active, m0.month)  # type: ignore[arg-type]
+            hh.extra_yuan[farm.owner] += profit
+            out.income_livestock_yuan += profit
+            subsidy += sub
+            if (farm.status != FarmStatus.CLOSED
+                    and farm.loss_years >= sc.livestock.loss_years_before_closing):
+                farm.log.set(t1 - 1e-9, FarmStatus.CLOSED)
+                self.hooks.log_event(t1 - 1, "farm_closed", farm.id, "persistent losses")
+        out.spending["manure_retrofit"] = subsidy
+        pm = self.paddy.month(m0, level, rng)
+        out.farmland_kg_per_day = pm.runoff_kg_per_day if pm.runoff_kg_per_day is not None \
+            else out.farmland_kg_per_day
+        out.income_rice_yuan = pm.rice_income_yuan
+        out.income_coculture_yuan = pm.coculture_income_yuan
+        out.adopted, out.dropped = pm.adopted, pm.dropped
+        out.spending["coculture"] = pm.subsidy_yuan
+        if m0.month == 4 and self.paddy.crashed:
+            self.hooks.log_event(t0, "price_crash", "crayfish",
+                                 f"{self.paddy.crayfish_price:.1f} yuan/kg",
+                                 self.paddy.crayfish_price)
+        if pm.adopted or pm.dropped:
+            self.hooks.log_event(t0, "coculture_spring", "paddy",
+                                 f"{pm.adopted} adopted, {pm.dropped} dropped out", pm.adopted)
+        income, plant_subsidy = forest_month(sc.levers.forest_economy, sc.forest, m0, level)
+        pay_villages(hh, income, self.forest_host)
+        out.income_forest_yuan = income
+        out.spending["forest_economy"] = plant_subsidy
+        return out
+
+    def counts(self) -> dict[str, float]:
+        households_v, area_v = self.paddy.village_counts()
+        return {
+            "farms_open": sum(f.status != FarmStatus.CLOSED for f in self.farms),
+            "farms_compliant": sum(f.compliant for f in self.farms),
+            "coculture_households": int(households_v.sum()),
+            "coculture_villages": int((households_v > 0).sum()),
+            "coculture_area_mu": float(area_v.sum()),
+            "crayfish_price_yuan_per_kg": float(self.paddy.crayfish_price),
+        }

@@ -1,0 +1,195 @@
+"""Paddy fields: rice alone or rice–crayfish co-culture, chosen by households each spring.
+
+Adoption is Bass-style: in villages the programme has opened, a rice household converts with
+probability (p + q·F)·dt, where p is raised by subsidy and training and F mixes the adopters'
+share in its own village and in adjacent villages, scaled by the profit adopters made last year;
+adopters stop after a loss year with some probability. Only households with suitable paddy
+can convert (the ceiling m of each village). Crayfish prices vary year to year, with crashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from sim.households import HouseholdState
+from sim.schema_farms import Coculture, Paddy
+from sim.world import Villages
+
+HARVEST_CRAYFISH_MONTH = 6   # crayfish sold May–June (research §3.4)
+HARVEST_RICE_MONTH = 10
+SPRING_MONTH = 3
+
+
+def adoption_probability(p: float, q: float, share_adopted: np.ndarray | float,
+                         dt_years: float = 1.0) -> np.ndarray:
+    """Bass hazard over a step: (p + q·F)·dt, capped at 1 (discrete Bass for dt = 1)."""
+    return np.minimum(1.0, (p + q * np.asarray(share_adopted, dtype=float)) * dt_years)
+
+
+def subsidy_multiplier(lever: Coculture) -> float:
+    """How much the conversion subsidy raises Bass p: 1 with none, the full multiplier at (or
+    above) `subsidy_for_full_effect_yuan_per_mu`, in proportion between."""
+    reach = min(1.0, lever.subsidy_yuan_per_mu / lever.subsidy_for_full_effect_yuan_per_mu)
+    return 1.0 + (lever.subsidy_innovation_multiplier - 1.0) * reach
+
+
+def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
+    """Share adopted at time t from the Bass (1969) closed form, F(0) = 0."""
+    t = np.asarray(t, dtype=float)
+    e = np.exp(-(p + q) * t)
+    return np.asarray((1 - e) / (1 + (q / p) * e))
+
+
+def coculture_net_per_mu(p: Paddy, crayfish_price: float, branded: bool) -> float:
+    """Net income of a mu under co-culture in a year, yuan (before conversion costs)."""
+    price = crayfish_price * (1 + p.brand_crayfish_premium_share if branded else 1.0)
+    rice_premium = p.brand_rice_premium_yuan_per_kg * p.rice_yield_kg_per_mu if branded else 0.0
+    return (p.rice_net_yuan_per_mu + p.input_saving_yuan_per_mu + rice_premium
+            + p.crayfish_yield_kg_per_mu * price - p.coculture_extra_cost_yuan_per_mu)
+
+
+@dataclass
+class PaddyMonth:
+    rice_income_yuan: float = 0.0
+    coculture_income_yuan: float = 0.0
+    adopted: int = 0
+    dropped: int = 0
+    subsidy_yuan: float = 0.0
+    runoff_kg_per_day: np.ndarray | None = None   # villages × (COD, NH3-N, TP)
+
+
+class PaddySector:
+    """Paddy held by households (arrays), their choices, harvests and runoff."""
+
+    def __init__(self, p: Paddy, lever: Coculture | None, villages: Villages,
+                 hh: HouseholdState, rng: np.random.Generator) -> None:
+        self.p, self.lever, self.villages, self.hh = p, lever, villages, hh
+        n = hh.count
+        self.farming = rng.random(n) < p.farming_household_share
+        self.mu = np.where(self.farming, rng.uniform(p.mu_min, p.mu_max, n), 0.0)
+        self.coculture = np.zeros(n, dtype=bool)
+        self.loss_last_year = np.zeros(n, dtype=bool)
+        nv = villages.count
+        # suitable paddy (water, flatness, low-lying fields): the Bass ceiling m per village
+        self.suitable = self.farming & (rng.random(n) < p.suitable_share)
+        self.ceiling_v = np.bincount(hh.village[self.suitable], minlength=nv)
+        # the modelled rice income replaces that part of the households' base income
+        hh.base_income_yuan_per_year -= p.rice_net_yuan_per_mu * self.mu
+        np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
+        self.crayfish_price = p.crayfish_price_yuan_per_kg
+        self.crashed = False
+        self.last_profit_ratio = 1.0
+        self.adjacent = self._adjacency()
+
+    def _adjacency(self) -> np.ndarray:
+        """Villages next to each other along the river within a zone (by number)."""
+        nv = self.villages.count
+        zones = np.asarray(self.villages.zones)
+        adj = np.zeros((nv, nv))
+        for v in range(nv - 1):
+            if zones[v] == zones[v + 1]:
+                adj[v, v + 1] = adj[v + 1, v] = 1.0
+        return adj
+
+    def open_villages(self, year: int) -> np.ndarray:
+        """Villages (0-based mask) where the programme supports co-culture in `year`."""
+        mask = np.zeros(self.villages.count, dtype=bool)
+        lv = self.lever
+        if lv is None:
+            return mask
+        if year >= lv.pilot_year:
+            mask[[v - 1 for v in lv.pilot_villages]] = True
+        for y, vs in lv.target_villages_by_year.items():
+            if year >= y:
+                mask[[v - 1 for v in vs]] = True
+        return mask
+
+    def branded(self, day: date) -> bool:
+        lv = self.lever
+        return lv is not None and lv.brand_from is not None and day >= lv.brand_from
+
+    def draw_price(self, rng: np.random.Generator) -> None:
+        """This season's crayfish price (yuan/kg): lognormal, halved or worse in a crash."""
+        p = self.p
+        sd = p.crayfish_price_log_sd
+        price = p.crayfish_price_yuan_per_kg * np.exp(sd * rng.standard_normal() - 0.5 * sd * sd)
+        self.crashed = bool(rng.random() < p.crash_prob_per_year)
+        self.crayfish_price = float(price * (p.crash_price_share if self.crashed else 1.0))
+
+    def spring(self, year: int, rng: np.random.Generator) -> tuple[int, int, float]:
+        """Drop-outs after a loss year, then adoption; returns (adopted, dropped, subsidy)."""
+        p, lv, hh = self.p, self.lever, self.hh
+        drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
+        self.coculture &= ~drop
+        if lv is None:
+            return 0, int(drop.sum()), 0.0
+        nv = self.villages.count
+        open_v = self.open_villages(year)
+        adopters_v = np.bincount(hh.village[self.coculture], minlength=nv)
+        share_v = np.divide(adopters_v, self.ceiling_v, out=np.zeros(nv),
+                            where=self.ceiling_v > 0)
+        w = p.neighbour_weight
+        deg = self.adjacent.sum(axis=1)
+        neigh = np.divide(self.adjacent @ share_v, deg, out=np.zeros(nv), where=deg > 0)
+        mixed = (share_v + w * neigh) / (1.0 + w)
+        p_eff = p.innovation_per_year * subsidy_multiplier(lv) * lv.training_innovation_multiplier
+        q_eff = p.imitation_per_year * float(np.clip(self.last_profit_ratio, 0.0, 2.0))
+        prob_v = np.where(open_v, adoption_probability(p_eff, q_eff, mixed), 0.0)
+        eligible = self.suitable & ~self.coculture & open_v[hh.village]
+        take = np.flatnonzero(eligible & (rng.random(hh.count) < prob_v[hh.village]))
+        self.coculture[take] = True
+        self.loss_last_year[take] = False
+        cost = self.mu[take] * p.conversion_cost_yuan_per_mu
+        subsidy = self.mu[take] * lv.subsidy_yuan_per_mu
+        hh.extra_yuan[take] -= cost - np.minimum(subsidy, cost)
+        return int(take.size), int(drop.sum()), float(subsidy.sum())
+
+    def month(self, m0: date, level: float, rng: np.random.Generator) -> PaddyMonth:
+        """Prices in April, decisions in spring, crayfish in June, rice in October; runoff."""
+        p, hh = self.p, self.hh
+        out = PaddyMonth()
+        if m0.month == SPRING_MONTH:
+            out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0.year, rng)
+        if m0.month == SPRING_MONTH + 1:
+            self.draw_price(rng)
+        branded = self.branded(m0)
+        if m0.month == HARVEST_CRAYFISH_MONTH:
+            net = coculture_net_per_mu(p, self.crayfish_price, branded) - p.rice_net_yuan_per_mu
+            crayfish = self.mu * self.coculture * net * level
+            hh.extra_yuan += crayfish
+            out.coculture_income_yuan += float(crayfish.sum())
+            self.loss_last_year = self.coculture & (net < 0)
+            self.last_profit_ratio = net / max(p.rice_net_yuan_per_mu, 1.0)
+        if m0.month == HARVEST_RICE_MONTH:
+            rice = self.mu * p.rice_net_yuan_per_mu * level
+            hh.extra_yuan += rice
+            out.rice_income_yuan = float(rice[~self.coculture].sum())
+            out.coculture_income_yuan += float(rice[self.coculture].sum())
+        out.runoff_kg_per_day = self.runoff(m0)
+        return out
+
+    def runoff(self, m0: date) -> np.ndarray:
+        """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
+        p, hh = self.p, self.hh
+        nv = self.villages.count
+        rice_mu = np.bincount(hh.village, weights=self.mu * ~self.coculture, minlength=nv)
+        co_mu = np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv)
+        shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
+        n_month = shares[m0.month - 1] / shares.sum()
+        eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
+        eq_p = rice_mu + co_mu * (1 + p.coculture_p_runoff_change)
+        days = 365.25
+        nh3n = eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff * n_month * 12 / days
+        tp = eq_p * p.p_runoff_kg_per_mu_year / days
+        cod = (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year / days
+        return np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
+
+    def village_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Co-culture households and area (mu) per village."""
+        nv = self.villages.count
+        households = np.bincount(self.hh.village[self.coculture], minlength=nv)
+        area = np.bincount(self.hh.village, weights=self.mu * self.coculture, minlength=nv)
+        return households, area
