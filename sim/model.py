@@ -19,6 +19,7 @@ import pandas as pd
 import simpy
 
 from sim import __version__, levers
+from sim.archive import build_archive
 from sim.facility import Facility, PlantState
 from sim.farming import Farming
 from sim.households import (
@@ -30,9 +31,11 @@ from sim.households import (
     lay_off,
     sewage_load_kg_per_day,
 )
+from sim.life import Life, rubbish_score
 from sim.livestock import LivestockHooks
 from sim.record import record_month
 from sim.recorder import EventLog, Ledger, Recorder
+from sim.residents import Residents
 from sim.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
 from sim.schema import Scenario, Treatment
 from sim.schema_tourism import Investment
@@ -43,7 +46,7 @@ from sim.tourism_economy import TourismEconomy
 from sim.workshops import WorkshopAgent, as_array, settle_workshops, should_close_for_losses
 from sim.world import build_villages
 
-TABLES = ("township", "villages", "sections", "events")
+TABLES = ("township", "villages", "sections", "events", "archive")
 
 
 @dataclass
@@ -99,6 +102,13 @@ class Township:
         self.farming = Farming(scenario, self.villages, self.households, self.env,
                                LivestockHooks(self.env, self.log_event, self.spend), layout,
                                streams)
+        self.life = Life(scenario, self.villages, self.households, streams("life"))
+        self.residents = Residents(scenario, self.villages, self.households)
+        self.env.process(self.life.investors(self.env, self.start, streams("investors"),
+                                             self.log_event,
+                                             scenario.income.workshop_wage_yuan_per_month))
+        if scenario.levers.negative_list is not None:
+            self.env.process(self.life.negative_list(self.env, self.start, self.log_event))
         self.facility = Facility(0.0, scenario.levers.shared_facility)
         fac = scenario.levers.shared_facility
         outfall = [fac.outfall_river_km] if fac is not None else []
@@ -244,8 +254,14 @@ class Township:
         hh = self.households
         persons_v = np.bincount(hh.village, weights=hh.size, minlength=self.villages.count)
         hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
+        life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
+                               self.farming.paddy.farming, self.streams("life"))
+        for lever, yuan in life.spending.items():
+            if yuan > 0:
+                self.spend(t0, yuan, lever)
         villages_rate = (hh_rate + visitors.tourist_kg_per_day + fields.livestock_kg_per_day
-                         + fields.farmland_kg_per_day)
+                         + fields.farmland_kg_per_day + life.rubbish_kg_per_day
+                         + life.industry_kg_per_day)
         has_plant = sc.levers.shared_facility is not None
         outfall = [work.outfall_kg] if has_plant else np.zeros((0, 3))
         outfall_s = [work.outfall_sample_kg_per_day] if has_plant else np.zeros((0, 3))
@@ -258,8 +274,13 @@ class Township:
         samples = sample(day_c, sc.river.sample_log_sd, self.streams("sampling"))
         cls, ok = classify(samples, sc.river.target_class)
         self.tourism.perceive(float(cls[self._visible].mean()))
-        record_month(self, m0, days, work, visitors, fields, persons_v, hh_rate, q_exit, q,
-                     samples, mean_c, cls, ok, self.ledger.between(t0, t1),
+        mood = self.residents.month(
+            m0, cls, life.good_air_days / days,
+            rubbish_score(life, sc.rubbish.legacy_t_at_start), life.participants,
+            life.resolve_share, life.unresolved_v, life.polluter_v, self._income, self._level,
+            self.streams("survey"))
+        record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
+                     q_exit, q, samples, mean_c, cls, ok, self.ledger.between(t0, t1),
                      int(self._sample_t - t0) + 1)
 
 
@@ -279,6 +300,7 @@ def run(scenario: Scenario, seed: int, replicate: int = 0, *,
         "sections": rec.frame("sections"),
         "events": town.events.frame(scenario.name, replicate),
     }
+    tables["archive"] = build_archive(tables["township"], tables["sections"], tables["events"])
     meta = {"seed": seed, "replicate": replicate, "streams": streams.entropy(),
             "package_version": __version__}
     return RunResult(scenario=scenario.name, replicate=replicate, seed=seed, tables=tables,

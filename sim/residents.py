@@ -1,0 +1,119 @@
+"""Residents' satisfaction (0–100), the quarterly survey, the county rank, and income Gini.
+
+Each household's score moves part of the way each month toward a target set by what it sees:
+the river at its nearest section (class and smell), rubbish, air, its income against what it
+expected (losses weigh more than gains), its voice in the council, unresolved issues and
+polluters nearby (research §7: S' = S + λ(S* − S)).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date
+
+import numpy as np
+
+from sim.households import HouseholdState
+from sim.schema import Scenario
+from sim.world import Villages
+
+SURVEY_MONTHS = (3, 6, 9, 12)
+
+
+def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Gini coefficient of non-negative values (optionally weighted, e.g. by persons)."""
+    v = np.asarray(values, dtype=float)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(v, kind="stable")
+    v, w = np.maximum(v[order], 0.0), w[order]
+    cw = np.cumsum(w)
+    cv = np.cumsum(v * w)
+    if cv[-1] <= 0:
+        return 0.0
+    # area under the Lorenz curve by trapezoids
+    lorenz = cv / cv[-1]
+    prev = np.concatenate([[0.0], lorenz[:-1]])
+    area = np.sum((lorenz + prev) * w) / (2 * cw[-1])
+    return float(1.0 - 2.0 * area)
+
+
+def income_term(ratio_vs_expected: np.ndarray, sensitivity: float,
+                loss_aversion: float) -> np.ndarray:
+    """0–1 score of income against expectation: 0.5 when as expected, losses weigh more."""
+    g = np.asarray(ratio_vs_expected, dtype=float) - 1.0
+    g = np.where(g < 0, loss_aversion * g, g)
+    return np.asarray(0.5 + 0.5 * np.tanh(sensitivity * g))
+
+
+class Residents:
+    def __init__(self, sc: Scenario, villages: Villages, hh: HouseholdState) -> None:
+        self.sc, self.villages, self.hh = sc, villages, hh
+        p = sc.satisfaction
+        self.score = np.full(hh.count, p.start)
+        km = np.array([s.river_km for s in sc.river.sections])
+        self.nearest = np.abs(villages.river_km[:, None] - km[None, :]).argmin(axis=1)
+        self.classes: deque[np.ndarray] = deque(maxlen=3)
+        self.ring = np.zeros((24, hh.count))     # the last 24 months' incomes
+        self.ring_levels = np.zeros(24)
+        self.filled = 0
+        self.peer_effects: np.ndarray | None = None
+        self.last_gini = float("nan")
+        self.last_survey = float("nan")
+        self.last_rank = float("nan")
+
+    def month(self, m0: date, section_class: np.ndarray, good_air_share: float,
+              rubbish_score: float, participants: np.ndarray, resolve_share: float,
+              unresolved_v: np.ndarray, polluter_v: np.ndarray, income: np.ndarray,
+              level: float, rng: np.random.Generator) -> dict[str, float]:
+        p, hh = self.sc.satisfaction, self.hh
+        self.classes.append(np.asarray(section_class, dtype=float))
+        slot = self.filled % 24
+        self.ring[slot] = income
+        self.ring_levels[slot] = level
+        self.filled += 1
+        cls = np.mean(self.classes, axis=0)[self.nearest]          # per village, 3-month mean
+        scores = np.asarray(p.class_score)
+        water_v = np.interp(cls, np.arange(1, 7), scores)
+        odour_v = (cls >= p.odour_from_class).astype(float)
+        if self.filled >= 24:
+            last12 = (slot - np.arange(12)) % 24
+            prev12 = (slot - 12 - np.arange(12)) % 24
+            recent = self.ring[last12].sum(axis=0)
+            before = self.ring[prev12].sum(axis=0)
+            growth = self.ring_levels[last12].sum() / self.ring_levels[prev12].sum()
+            ratio = np.divide(recent, before * growth, out=np.ones(hh.count), where=before > 0)
+            inc = income_term(ratio, p.income_sensitivity, p.loss_aversion)
+        else:
+            inc = np.full(hh.count, 0.5)
+        w = p.weights
+        v = hh.village
+        target = 100 * (w[0] * water_v[v] + w[1] * (1 - odour_v[v]) + w[2] * rubbish_score
+                        + w[3] * good_air_share + w[4] * inc)
+        target += p.voice_points * resolve_share * participants
+        target -= p.unresolved_points_per_issue * unresolved_v[v]
+        target -= p.investor_points * np.minimum(polluter_v[v], 1.0)
+        np.clip(target, 0, 100, out=target)
+        step = 1 - (1 - p.adjust_per_year) ** (1 / 12)
+        self.score += step * (target - self.score)
+        out = {"satisfaction_mean": float(np.average(self.score)),
+               "satisfaction_survey": float("nan"), "satisfaction_rank": self.last_rank,
+               "income_gini": self.last_gini}
+        if m0.month in SURVEY_MONTHS:
+            n = min(p.survey_households, hh.count)
+            pick = rng.choice(hh.count, size=n, replace=False)
+            answers = np.clip(self.score[pick] + p.survey_noise_sd * rng.standard_normal(n),
+                              0, 100)
+            survey = float(answers.mean())
+            if self.peer_effects is None:
+                self.peer_effects = rng.standard_normal(p.peer_townships)
+            years = (m0.year - self.sc.start_date.year) + (m0.month - 1) / 12
+            peers = (p.peer_mean + p.peer_trend_per_year * years + p.peer_sd * self.peer_effects
+                     + p.survey_noise_sd / np.sqrt(n) * rng.standard_normal(p.peer_townships))
+            self.last_rank = float(1 + np.sum(peers > survey))
+            out["satisfaction_survey"] = survey
+            out["satisfaction_rank"] = self.last_rank
+        if m0.month == 12 and self.filled >= 12:
+            year_income = self.ring[(slot - np.arange(12)) % 24].sum(axis=0)
+            self.last_gini = gini(year_income / np.maximum(hh.size, 1), hh.size)
+            out["income_gini"] = self.last_gini
+        return out
