@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -110,6 +110,7 @@ class FarmAgent:
     ordered: bool = False
     year_profit_yuan: float = 0.0
     loss_years: int = 0
+    load_cache: dict[FarmStatus, np.ndarray] = field(default_factory=dict)
 
     @property
     def status(self) -> FarmStatus:
@@ -219,9 +220,13 @@ def farm_month(farm: FarmAgent, p: Livestock, lever_active: ManureRetrofit | Non
 
 def farm_load_kg_per_day(farm: FarmAgent, p: Livestock, t0: float, t1: float) -> np.ndarray:
     """COD, NH3-N, TP reaching the river, kg/day averaged over [t0, t1) (time-weighted)."""
-    gen = farm.head * as_array(p.generation_kg_per_head_day) * p.river_entry_share
     if farm.log.constant_since(t0):
-        return np.asarray(gen * (1.0 - removal(p, farm.log.current)))
+        cached = farm.load_cache.get(farm.log.current)
+        if cached is None:
+            gen = farm.head * as_array(p.generation_kg_per_head_day) * p.river_entry_share
+            cached = farm.load_cache[farm.log.current] = gen * (1.0 - removal(p, farm.status))
+        return cached
+    gen = farm.head * as_array(p.generation_kg_per_head_day) * p.river_entry_share
     days = t1 - t0
     out = np.zeros(3)
     for status in (FarmStatus.RAW, FarmStatus.BASIC, FarmStatus.RETROFITTED):

@@ -80,6 +80,7 @@ class PaddySector:
         hh.base_income_yuan_per_year -= p.rice_net_yuan_per_mu * self.mu
         np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
         self.crayfish_price = p.crayfish_price_yuan_per_kg
+        self._version = 0
         self.crashed = False
         self.last_profit_ratio = 1.0
         self.adjacent = self._adjacency()
@@ -124,6 +125,7 @@ class PaddySector:
         p, lv, hh = self.p, self.lever, self.hh
         drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
         self.coculture &= ~drop
+        self._version += 1  # adopters change only here
         if lv is None:
             return 0, int(drop.sum()), 0.0
         nv = self.villages.count
@@ -188,8 +190,11 @@ class PaddySector:
         return np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
 
     def village_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Co-culture households and area (mu) per village."""
-        nv = self.villages.count
-        households = np.bincount(self.hh.village[self.coculture], minlength=nv)
-        area = np.bincount(self.hh.village, weights=self.mu * self.coculture, minlength=nv)
-        return households, area
+        """Co-culture households and area (mu) per village (cached until adoption changes)."""
+        key = self._version
+        if getattr(self, "_counts_key", None) != key:
+            nv = self.villages.count
+            households = np.bincount(self.hh.village[self.coculture], minlength=nv)
+            area = np.bincount(self.hh.village, weights=self.mu * self.coculture, minlength=nv)
+            self._counts_key, self._counts = key, (households, area)
+        return self._counts
