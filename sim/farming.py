@@ -66,6 +66,7 @@ class Farming:
         rng = streams("inspections")  # type: ignore[operator]
         for farm in self.farms:
             env.process(farm_process(farm, p, lever, scenario.start_date, hooks, rng))
+        self.price_rng = streams("crayfish_price")  # type: ignore[operator]
         self.paddy = PaddySector(scenario.paddy, scenario.levers.coculture, villages, hh, layout)
         self.hooks = hooks
         self.forest_host = (zones == "hilly").astype(float)
@@ -97,7 +98,7 @@ class Farming:
                 farm.log.set(t1 - 1e-9, FarmStatus.CLOSED)
                 self.hooks.log_event(t1 - 1, "farm_closed", farm.id, "persistent losses")
         out.spending["manure_retrofit"] = subsidy
-        pm = self.paddy.month(m0, level, rng)
+        pm = self.paddy.month(m0, level, rng, self.price_rng)
         out.farmland_kg_per_day = pm.runoff_kg_per_day if pm.runoff_kg_per_day is not None \
             else out.farmland_kg_per_day
         out.income_rice_yuan = pm.rice_income_yuan

@@ -106,7 +106,7 @@ class FarmAgent:
     loan_left_yuan: float = 0.0
     loan_monthly_yuan: float = 0.0
     loan_months_left: int = 0
-    pending_fines_yuan: float = 0.0
+    pending_fines_yuan: float = 0.0   # fines and one-off costs due this month
     ordered: bool = False
     year_profit_yuan: float = 0.0
     loss_years: int = 0
@@ -157,12 +157,11 @@ def farm_process(farm: FarmAgent, p: Livestock, lever: ManureRetrofit | None, st
             hooks.log_event(env.now, "inspection_passed", farm.id)
             continue
         hooks.log_event(env.now, "inspection_failed", farm.id, f"{farm.head} head")
+        # each failed inspection brings one order and, if not fixed by the deadline, one fine
         active = lever if lever is not None and env.now >= start_day else None
         fine_months = (active.fine_months_of_profit if active and
                        active.fine_months_of_profit is not None else p.fine_months_of_profit)
         case = retrofit_case(farm.head, p, active, rate, fine_months)
-        if farm.ordered:  # already ordered once and still not fixed: fined now
-            fine(farm, p, fine_months, hooks)
         farm.ordered = True
         if case.retrofit:
             yield env.timeout(DAYS_PER_MONTH * min(p.retrofit_build_months,
@@ -184,6 +183,7 @@ def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRet
              hooks: LivestockHooks) -> None:
     farm.log.set(hooks.env.now, FarmStatus.RETROFITTED)
     farm.ordered = False
+    farm.pending_fines_yuan += case.upfront  # the cash it puts down comes out of this month
     if case.loan > 0 and lever is not None:
         own_rate = p.loan_rate_per_year * (1.0 - lever.interest_subsidy_share)
         farm.loan_left_yuan = case.loan

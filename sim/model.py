@@ -193,8 +193,10 @@ class Township:
             visitors = self.tourism.month(m0, self._level, self.streams("tourism"),
                                           self.streams("tourism_jobs"))
             if visitors.new_homestays:
+                invested = visitors.new_homestays * self.scenario.tourism.homestay_investment_yuan
                 self.log_event(t1 - 1, "homestays_opened", "tourism",
-                               f"{visitors.new_homestays} new", visitors.new_homestays)
+                               f"{visitors.new_homestays} new, private investment (yuan)",
+                               invested)
             if visitors.marketing_yuan > 0:
                 self.spend(t0, visitors.marketing_yuan, "ecotourism")
             if self.per_household_processes:

@@ -140,7 +140,7 @@ class PaddySector:
         p_eff = p.innovation_per_year * subsidy_multiplier(lv) * lv.training_innovation_multiplier
         q_eff = p.imitation_per_year * float(np.clip(self.last_profit_ratio, 0.0, 2.0))
         prob_v = np.where(open_v, adoption_probability(p_eff, q_eff, mixed), 0.0)
-        eligible = self.suitable & ~self.coculture & open_v[hh.village]
+        eligible = self.suitable & ~self.coculture & ~drop & open_v[hh.village]
         take = np.flatnonzero(eligible & (rng.random(hh.count) < prob_v[hh.village]))
         self.coculture[take] = True
         self.loss_last_year[take] = False
@@ -149,14 +149,16 @@ class PaddySector:
         hh.extra_yuan[take] -= cost - np.minimum(subsidy, cost)
         return int(take.size), int(drop.sum()), float(subsidy.sum())
 
-    def month(self, m0: date, level: float, rng: np.random.Generator) -> PaddyMonth:
+    def month(self, m0: date, level: float, rng: np.random.Generator,
+              price_rng: np.random.Generator | None = None) -> PaddyMonth:
         """Prices in April, decisions in spring, crayfish in June, rice in October; runoff."""
         p, hh = self.p, self.hh
         out = PaddyMonth()
         if m0.month == SPRING_MONTH:
             out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0.year, rng)
         if m0.month == SPRING_MONTH + 1:
-            self.draw_price(rng)
+            # prices have their own stream: the same seasons under every policy (CRN)
+            self.draw_price(price_rng if price_rng is not None else rng)
         branded = self.branded(m0)
         if m0.month == HARVEST_CRAYFISH_MONTH:
             net = coculture_net_per_mu(p, self.crayfish_price, branded) - p.rice_net_yuan_per_mu
@@ -186,7 +188,7 @@ class PaddySector:
         days = 365.25
         nh3n = eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff * n_month * 12 / days
         tp = eq_p * p.p_runoff_kg_per_mu_year / days
-        cod = (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year / days
+        cod = (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year * n_month * 12 / days
         return np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
 
     def village_counts(self) -> tuple[np.ndarray, np.ndarray]:

@@ -93,6 +93,9 @@ class Residents:
         target -= p.unresolved_points_per_issue * unresolved_v[v]
         target -= p.investor_points * np.minimum(polluter_v[v], 1.0)
         np.clip(target, 0, 100, out=target)
+        if self.filled == 1 and p.spin_up:
+            # start each household at what it sees in the first month (no start-up transient)
+            self.score = target.copy()
         step = 1 - (1 - p.adjust_per_year) ** (1 / 12)
         self.score += step * (target - self.score)
         out = {"satisfaction_mean": float(np.average(self.score)),

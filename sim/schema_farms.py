@@ -92,8 +92,6 @@ class Paddy(Frozen):
                "15–40 %); tuned to the top of its range (docs/calibration.md)")
     rice_yield_kg_per_mu: float = param(550.0, tag="S", rng=(450, 650), ge=0,
                                         source="research row 39")
-    rice_price_yuan_per_kg: float = param(2.6, tag="S", rng=(2.5, 3.2), ge=0,
-                                          source="NDRC minimum purchase price ≈1.3 yuan/jin")
     rice_net_yuan_per_mu: float = param(500.0, tag="S", rng=(0, 1200),
                                         source="research row 40: rice monoculture net income")
     crayfish_yield_kg_per_mu: float = param(110.0, tag="D", rng=(60, 250), ge=0,
@@ -124,8 +122,9 @@ class Paddy(Frozen):
                                           source="ammonium share of paddy N runoff, assumption")
     p_runoff_kg_per_mu_year: float = param(0.10, tag="S", rng=(0.05, 0.2), ge=0,
                                            source="research row 30")
-    cod_runoff_kg_per_mu_year: float = param(5.0, tag="A", rng=(2.0, 15.0), ge=0,
-                                             source="paddy drainage COD, assumption (no source)")
+    cod_runoff_kg_per_mu_year: float = param(
+        5.0, tag="A", rng=(2.0, 15.0), ge=0,
+        source="paddy drainage COD, assumption (no source); follows the N runoff months")
     coculture_n_runoff_change: float = param(-0.10, tag="A", rng=(-0.4, 0.3), ge=-1,
                                              source="research row 46 (mixed evidence)")
     coculture_p_runoff_change: float = param(-0.15, tag="A", rng=(-0.4, 0.2), ge=-1,

@@ -57,8 +57,9 @@ class Tourism(Frozen):
     jobs_per_1000_visits: float = param(2.5, tag="D", rng=(2.5, 3.4), ge=0,
                                         source="research row 66: MCT employment / visits")
     tourism_wage_yuan_per_month: float = param(
-        3000.0, tag="A", rng=(2000, 4500), ge=0,
-        source="seasonal service wage at the reference year's level, assumption")
+        2000.0, tag="A", rng=(1500, 4000), ge=0,
+        source="tourism jobs are largely part-time and seasonal; wage at the reference year's "
+               "level, assumption")
     turned_away_leave_share: float = param(
         0.5, tag="A", rng=(0.2, 0.8), ge=0, le=1,
         source="visitors who find no bed and go elsewhere; the rest come as day-trippers")

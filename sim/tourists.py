@@ -24,7 +24,7 @@ from sim.schema_tourism import Investment, Tourism
 
 @lru_cache(maxsize=256)
 def holidays(year: int) -> frozenset[date]:
-    """Public-holiday days of `year`: Spring Festival (eve to 6th day), May 1–5, October 1–7."""
+    """Public-holiday days of `year`: Spring Festival (eve to the 7th day), May 1–5, Oct 1–7."""
     new_year = LunarDate(year, 1, 1).to_solar_date()
     days = {new_year + timedelta(days=k) for k in range(-1, 7)}
     days |= {date(year, 5, d) for d in range(1, 6)}

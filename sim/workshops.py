@@ -172,5 +172,7 @@ def settle_workshops(agents: list[WorkshopAgent], t0: float, t1: float, sample_t
                                                        out.overflow_share)
         out.outfall_sample_kg_per_day = connected_sample * treated_share(
             plant_removal, 1.0 if plant_down_at_sample else 0.0, out.overflow_share)
-        out.plant_cost_yuan = out.connected_m3 * unit_cost_yuan_per_m3(mean_conn_flow, costs)
+        # the operator's cost: its capital share is left out when the township paid the plant
+        out.plant_cost_yuan = out.connected_m3 * fee_cost_share * unit_cost_yuan_per_m3(
+            mean_conn_flow, costs)
     return out

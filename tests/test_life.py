@@ -64,10 +64,11 @@ def test_first_in_the_county_three_quarters_running(reported: dict[str, pd.DataF
 
 
 def test_no_transition_satisfaction_does_not_rise() -> None:
-    """Without the transition, satisfaction in 2030 is no higher than in 2023."""
+    """Without the transition, satisfaction in 2030 is no higher than in 2024 (2023 is the
+    spin-up year: scores start at January's view of a winter river)."""
     tw = tables("no_transition", ["end_date=2030-12-31"], 5)["township"]
     by_year = tw.groupby("year")["satisfaction_mean"].mean()
-    assert by_year[2030] <= by_year[2023] + 0.5
+    assert by_year[2030] <= by_year[2024] + 0.2
 
 
 def test_bigger_points_reward_never_lowers_sorting() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from sim.report import (
     ReportError,
+    RunData,
     annual_band,
     build_figures,
     build_report,
@@ -22,9 +24,30 @@ from sim.report import (
     section_order,
     spending_levers,
 )
+from sim.report_figures import build_sections, monthly_band, ranked_first_share
 
 SECTIONS = (("exit", 9.0), ("entry", 0.0), ("middle", 4.5))  # deliberately not in river order
 VILLAGES = (("Dongcun", "east"), ("Xicun", "west"))
+NEW_SECTIONS = ("sec-tourism", "sec-farms", "sec-life")
+NEW_FIGURES = ("fig-tourism-visits", "fig-tourism-capacity", "fig-farms-coculture",
+               "fig-farm-income", "fig-satisfaction", "fig-life-air-rubbish")
+
+
+def _new_columns(rep: int, date: pd.Timestamp, k: int) -> dict[str, float]:
+    """Tourism, farm and everyday-life columns of one township month (simple known values)."""
+    survey = date.month in (3, 6, 9, 12)
+    return {
+        "visits": 1000.0 + 100 * rep, "day_visits": 900.0, "overnight_stays": 120.0,
+        "visits_turned_away": float(k % 3), "beds": 60 + 10 * (k // 12), "homestays": 6,
+        "tourism_revenue_yuan": 200_000.0, "coculture_households": 10.0 * k + rep,
+        "farms_open": 30, "farms_compliant": k // 2, "crayfish_price_yuan_per_kg": 20.0,
+        "income_rice_yuan": 3000.0, "income_coculture_yuan": -300.0 if k == 5 else 600.0,
+        "good_air_days": 28.0 + rep, "sorting_share": 0.2 + 0.01 * k,
+        "legacy_rubbish_t": 2000.0 - 10 * k, "satisfaction_mean": 70.0 + 0.1 * k + rep,
+        "satisfaction_survey": 70.5 + 0.1 * k + rep if survey else np.nan,
+        # replicate 1 drops to second place in the June 2025 survey only
+        "satisfaction_rank": 2.0 if rep == 1 and date == pd.Timestamp("2025-06-01") else 1.0,
+    }
 
 
 def _write_run(folder: Path, scenario: str, *, replicates: int = 2, months: int = 24) -> Path:
@@ -58,6 +81,7 @@ def _write_run(folder: Path, scenario: str, *, replicates: int = 2, months: int 
                     "connected_saving_share": 0.3 + 0.01 * rep if k >= 6 else np.nan,
                     "population": 3000,
                 }
+                | _new_columns(rep, date, k)
             )
             for name, km in SECTIONS:
                 cls = int(rng.integers(1, 7))
@@ -110,6 +134,7 @@ def test_report_is_self_contained(runs: list[Path], tmp_path: Path) -> None:
     assert "livestock" in text  # load sources are detected generically
     assert 'id="fig-spending"' in text and "shared facility" in text  # levers found by name
     assert 'id="fig-connected-saving"' in text
+    assert all(f'id="{slug}"' in text for slug in (*NEW_SECTIONS, *NEW_FIGURES))
     assert "closed &lt;by&gt; order" in text  # event text is escaped
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
 
@@ -191,8 +216,11 @@ def test_optional_columns_and_partial_year(tmp_path: Path) -> None:
     assert "partial years omitted: 2026 (6 months)" in text
     assert 'id="fig-load-sources"' in text and 'id="fig-income"' not in text
     assert 'id="fig-spending"' not in text and 'id="fig-connected-saving"' not in text
+    assert not any(slug in text for slug in (*NEW_SECTIONS, *NEW_FIGURES))
+    assert "River and workshops" in text  # the water section stays
     keys = key_figures(load_run(folder))
     assert keys["COD load, last full year (t)"] == "—" and keys["last full year"] == "2025"
+    assert not any("2025 H1" in k and k != "samples meeting class III, 2025 H1" for k in keys)
 
 
 def test_duplicate_scenario_names_rejected(tmp_path: Path) -> None:
@@ -229,3 +257,66 @@ def test_spending_levers_and_empty_scenario_lines(runs: list[Path]) -> None:
     spending = figures["spending"]
     assert {t.name for t in spending.data} == {"closures", "shared facility"}
     assert sum(t.showlegend for t in spending.data) == 2  # one legend entry per lever
+
+
+def test_new_key_figures(runs: list[Path]) -> None:
+    """The account's 2025 figures: H1 sums, June co-culture households, ranked first."""
+    keys = key_figures(load_run(runs[0]))
+    assert keys["visits, 2025 H1"] == format_ci([6000.0, 6600.0], "{:,.0f}")
+    assert keys["tourism revenue, 2025 H1 (million yuan)"] == "1.20 [1.20, 1.20]"
+    assert keys["co-culture households, June 2025"] == format_ci([170.0, 171.0], "{:,.0f}")
+    assert keys["good-air days, 2025 H1 (of 181)"] == format_ci([168.0, 174.0])
+    assert keys["ranked first in the county in each survey, 2025 Q1–Q3"] == \
+        "1 of 2 replicates (50%)"
+
+
+def test_new_key_figures_need_the_whole_window(tmp_path: Path) -> None:
+    """A run ending in March 2025 gives '—' for the H1 figures, not a sum of three months."""
+    keys = key_figures(load_run(_write_run(tmp_path / "short", "short", months=15)))
+    assert keys["visits, 2025 H1"] == "—" and keys["good-air days, 2025 H1 (of 181)"] == "—"
+    assert keys["co-culture households, June 2025"] == "—"
+    assert keys["ranked first in the county in each survey, 2025 Q1–Q3"] == "—"
+
+
+def test_old_and_new_runs_together(runs: list[Path], tmp_path: Path) -> None:
+    """An old run without the new columns beside a new one: new figures show only the new
+    scenario and the key table shows '—' for the old one."""
+    path = runs[0] / "township.parquet"
+    town = pd.read_parquet(path)
+    town.drop(columns=list(_new_columns(0, pd.Timestamp("2024-01-01"), 0))).to_parquet(path)
+    loaded = [load_run(r) for r in runs]
+    sections = build_sections(loaded, {"no_transition": "#000000", "as_reported": "#ff0000"})
+    assert [slug for slug, _, _ in sections] == ["water", "tourism", "farms", "life"]
+    figures = {slug: fig for _, _, figs in sections for slug, _, _, fig in figs}
+    for slug in ("tourism-visits", "farm-income", "satisfaction"):
+        assert {t.name for t in figures[slug].data if t.showlegend} == {"as_reported"}
+    text = build_report(runs, tmp_path / "mixed.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>visits, 2025 H1</td><td>(.*?)</td><td>(.*?)</td></tr>", text)
+    assert row is not None and row.group(1) == "—" and row.group(2) != "—"
+
+
+def test_new_figure_values(runs: list[Path]) -> None:
+    """Farm income is per person and year; the survey and rank use the survey months only."""
+    run = load_run(runs[0])
+    figures = {slug: fig for slug, _, _, fig in build_figures([run], {"no_transition": "#000"})}
+    income = figures["farm-income"]
+    rice = [t for t in income.data if t.showlegend is not False and t.xaxis == "x"]
+    assert list(rice[0].y) == [12.0, 12.0]  # 3,000 yuan a month / 3,000 people x 12 months
+    assert {a.text for a in income.layout.annotations} == {"rice", "rice–crayfish co-culture"}
+    rank = ranked_first_share(run.township)
+    assert len(rank) == 8 and rank["n"].eq(2).all()  # 8 survey months over 2024-25
+    assert rank.loc[rank["date"] == "2025-06-01", "share"].item() == 0.5
+    assert rank["share"].drop(rank.index[rank["date"] == "2025-06-01"]).eq(1.0).all()
+    survey = monthly_band(run.township, "satisfaction_survey")
+    assert survey["date"].dt.month.isin([3, 6, 9, 12]).all() and len(survey) == 8
+
+
+def test_satisfaction_without_rank(runs: list[Path]) -> None:
+    """Without satisfaction_rank the satisfaction figure keeps only its score panel."""
+    path = runs[0] / "township.parquet"
+    pd.read_parquet(path).drop(columns="satisfaction_rank").to_parquet(path)
+    run: RunData = load_run(runs[0])
+    figures = {slug: fig for slug, _, _, fig in build_figures([run], {"no_transition": "#000"})}
+    fig = figures["satisfaction"]
+    assert len(fig.layout.annotations) == 1 and "survey" in fig.layout.annotations[0].text
+    assert "ranked first in the county in each survey, 2025 Q1–Q3" not in key_figures(run)
