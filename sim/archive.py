@@ -30,6 +30,9 @@ def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
                   events: pd.DataFrame) -> pd.DataFrame:
     """One row per replicate-year: environmental quality, projects and their costs, feedback."""
     tw = township.assign(year=township["date"].dt.year)
+    if "satisfaction_rank" in tw.columns and "satisfaction_survey" in tw.columns:
+        # the rank is carried between surveys; only survey months count for the year
+        tw["satisfaction_rank"] = tw["satisfaction_rank"].where(tw["satisfaction_survey"].notna())
     sec = sections.assign(year=sections["date"].dt.year)
     keys = ["scenario", "replicate", "year"]
     agg = {"months": ("date", "size"), "good_air_days": ("good_air_days", "sum"),

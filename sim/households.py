@@ -119,6 +119,7 @@ def hire(hh: HouseholdState, workshop: int, n_workers: int, village: int,
     chosen = np.sort(rng.choice(nearest, size=min(n_workers, nearest.size), replace=False))
     hh.employer[chosen] = workshop
     hh.wage_yuan_per_month[chosen] = wage
+    hh.seeking[chosen] = False  # a job seeker hired here stops looking
     return chosen
 
 

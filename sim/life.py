@@ -223,6 +223,7 @@ class Life:
 
 
 def rubbish_score(month: LifeMonth, legacy_at_start: float) -> float:
-    """0–1: what residents see of rubbish: collection and the dumps still lying about."""
-    left = month.legacy_t / legacy_at_start if legacy_at_start > 0 else 0.0
-    return 0.5 * month.collected_share + 0.5 * (1.0 - min(1.0, left))
+    """0–1: what residents see of rubbish: collection, and the dumps still lying about (a
+    saturating term, 0.5 at the starting stock, so both clearing and growth show)."""
+    dumps = month.legacy_t / (month.legacy_t + legacy_at_start) if legacy_at_start > 0 else 0.0
+    return 0.5 * month.collected_share + 0.5 * (1.0 - dumps)

@@ -106,7 +106,8 @@ class FarmAgent:
     loan_left_yuan: float = 0.0
     loan_monthly_yuan: float = 0.0
     loan_months_left: int = 0
-    pending_fines_yuan: float = 0.0   # fines and one-off costs due this month
+    pending_fines_yuan: float = 0.0   # fines due this month
+    pending_costs_yuan: float = 0.0   # one-off costs due this month (retrofit down payment)
     ordered: bool = False
     year_profit_yuan: float = 0.0
     loss_years: int = 0
@@ -183,7 +184,7 @@ def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRet
              hooks: LivestockHooks) -> None:
     farm.log.set(hooks.env.now, FarmStatus.RETROFITTED)
     farm.ordered = False
-    farm.pending_fines_yuan += case.upfront  # the cash it puts down comes out of this month
+    farm.pending_costs_yuan += case.upfront  # the cash it puts down comes out of this month
     if case.loan > 0 and lever is not None:
         own_rate = p.loan_rate_per_year * (1.0 - lever.interest_subsidy_share)
         farm.loan_left_yuan = case.loan
@@ -198,8 +199,9 @@ def farm_month(farm: FarmAgent, p: Livestock, lever_active: ManureRetrofit | Non
     """Profit of the month (yuan) and the township's interest subsidy on its loan."""
     if farm.status == FarmStatus.CLOSED:
         return 0.0, 0.0
-    profit = farm.head * p.profit_yuan_per_head_year / 12.0 - farm.pending_fines_yuan
-    farm.pending_fines_yuan = 0.0
+    profit = (farm.head * p.profit_yuan_per_head_year / 12.0 - farm.pending_fines_yuan
+              - farm.pending_costs_yuan)
+    farm.pending_fines_yuan = farm.pending_costs_yuan = 0.0
     subsidy = 0.0
     if farm.status == FarmStatus.RETROFITTED:
         profit += (fertiliser_yuan_per_year(farm.head, p, lever_active)
