@@ -6,10 +6,11 @@ expected; nothing half-written is left in the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ def _clean_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sim.experiment import RunsFailed
         from sim.report import ReportError
 
         try:
@@ -33,6 +35,9 @@ def _clean_errors(func: F) -> F:
         except (GreensimError, ReportError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except RunsFailed as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -67,45 +72,249 @@ def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
         raise ScenarioError("\n".join(problems))
 
 
-@cli.command("run")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--until", metavar="YYYY-MM-DD",
-              help="Last day simulated (default: the file's end_date).")
-@click.option("--replicates", "-n", type=click.IntRange(1, 100_000), default=20, show_default=True,
-              help="Replicates per scenario (replicate k of every scenario shares seeds).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20250101, show_default=True,
-              help="Experiment seed; every random stream derives from it.")
-@click.option("--workers", "-j", type=click.IntRange(1, 512), default=None,
-              help="Worker processes (default: all cores). Results do not depend on it.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/run"),
-              show_default=True, help="Folder that receives one sub-folder per scenario.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Override a value in every scenario (repeatable), e.g. "
-                   "--set levers.closures.date=2024-06-01")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@_clean_errors
-def run_cmd(files: tuple[Path, ...], until: str | None, replicates: int, seed: int,
-            workers: int | None, out: Path, overrides: tuple[str, ...], quiet: bool) -> None:
-    """Run scenario FILES and write their tables under --out."""
+def _exec_options(func: F) -> F:
+    """Options shared by commands that run experiments (where and how runs execute)."""
+    options = [
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20250101,
+                     show_default=True, help="Experiment seed; every random stream derives "
+                                             "from it."),
+        click.option("--workers", "-j", type=click.IntRange(1, 512), default=None,
+                     help="Worker processes (default: all cores). Results do not depend on it."),
+        click.option("--scheduler", metavar="ADDRESS|local", default=None,
+                     help="Run on a Dask cluster (tcp://host:8786), or 'local' to start a Dask "
+                          "LocalCluster of --workers processes. Results do not depend on it."),
+        click.option("--resume", is_flag=True,
+                     help="Continue a killed experiment in the same --out, skipping finished "
+                          "runs (the result equals an uninterrupted one)."),
+        click.option("--max-failures", type=click.IntRange(0), default=None,
+                     help="Stop once more runs than this have raised (default: run them all; "
+                          "failures are recorded with their inputs)."),
+        click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
+                     help="Runs per task sent to a worker (default: automatic)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool, desc: str) -> Iterator[tuple[Callable[[int], None],
+                                                       Callable[[int], None]]]:
+    """A progress bar on stderr (counts, rate, ETA) whose total can grow."""
     from tqdm import tqdm
 
-    from sim.experiment import default_workers, run_experiment
+    with tqdm(total=0, unit="run", disable=quiet, file=sys.stderr, desc=desc,
+              dynamic_ncols=True) as bar:
+        def grow(n: int) -> None:
+            bar.total = (bar.total or 0) + n
+            bar.refresh()
+
+        yield bar.update, grow
+
+
+def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[str],
+               replicates: int, precision: float | None, max_replicates: int, out: Path,
+               seed: int, workers: int | None, scheduler: str | None, resume: bool,
+               max_failures: int | None, batch_size: int | None, quiet: bool) -> list[Path]:
+    from sim.executors import default_workers
+    from sim.experiment import run_scenarios
     from sim.scenario import load_scenario, with_end_date
 
     scenarios = [with_end_date(load_scenario(f, overrides), until) for f in files]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ScenarioError(f"scenario names must be unique in one run, got {names}")
-    workers = workers or default_workers()
-    total = len(scenarios) * replicates
-    with tqdm(total=total, unit="run", disable=quiet, file=sys.stderr,
-              desc=f"{len(scenarios)} scenario(s) x {replicates}") as bar:
-        folders = run_experiment(scenarios, replicates=replicates, seed=seed, workers=workers,
-                                 out=out, on_progress=bar.update)
+    goal = f"precision {precision:g}" if precision else f"{replicates}"
+    with _progress(quiet, f"{len(scenarios)} scenario(s) x {goal}") as (update, grow):
+        summary = run_scenarios(scenarios, replicates=replicates, seed=seed, out=out,
+                                workers=workers or default_workers(), scheduler=scheduler,
+                                precision=precision, max_replicates=max_replicates,
+                                resume=resume, max_failures=max_failures,
+                                batch_size=batch_size, on_progress=update, on_total=grow)
+    for message in summary.messages:
+        click.echo(message)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return summary.folders
+
+
+@cli.command("run")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--until", metavar="YYYY-MM-DD",
+              help="Last day simulated (default: the file's end_date).")
+@click.option("--replicates", "-n", type=click.IntRange(1, 100_000), default=20, show_default=True,
+              help="Replicates per scenario (replicate k of every scenario shares seeds); "
+                   "with --precision, the first round.")
+@click.option("--precision", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=None, metavar="SHARE",
+              help="Add replicates until every key outcome's 95 % CI half-width is within "
+                   "SHARE of its mean (e.g. 0.05), up to --max-replicates.")
+@click.option("--max-replicates", type=click.IntRange(2, 100_000), default=1000,
+              show_default=True, help="Cap on replicates per scenario with --precision.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/run"),
+              show_default=True, help="Folder that receives one sub-folder per scenario.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a value in every scenario (repeatable), e.g. "
+                   "--set levers.closures.date=2024-06-01")
+@_exec_options
+@_clean_errors
+def run_cmd(files: tuple[Path, ...], until: str | None, replicates: int,
+            precision: float | None, max_replicates: int, out: Path,
+            overrides: tuple[str, ...], **run_options: Any) -> None:
+    """Run scenario FILES and write their tables under --out."""
+    folders = _run_files(files, until=until, overrides=overrides, replicates=replicates,
+                         precision=precision, max_replicates=max_replicates, out=out,
+                         **run_options)
     for folder in folders:
         click.echo(f"wrote {folder}")
     click.echo(f"report: greensim report {' '.join(str(f) for f in folders)} "
                f"--out {out / 'report.html'}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--years", "years", multiple=True, default=("all",), show_default=True,
+              metavar="all|YYYY|YYYY-YYYY",
+              help="Period(s) the outcomes cover (repeatable): all years, one year or a span.")
+@click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
+              help="Discount rate of public spending, per year (default 0.035, the Green "
+                   "Book's; see `greensim outcomes`).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day simulated (scenario files).")
+@click.option("--replicates", "-n", type=click.IntRange(2, 100_000), default=20,
+              show_default=True, help="Replicates per scenario file (first round with "
+                                      "--precision).")
+@click.option("--precision", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=None, metavar="SHARE", help="As in `greensim run`.")
+@click.option("--max-replicates", type=click.IntRange(2, 100_000), default=1000,
+              show_default=True, help="Cap on replicates with --precision.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/compare"),
+              show_default=True, help="Folder for the scenario runs and summary.csv/.parquet.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a value in every scenario file (repeatable).")
+@_exec_options
+@_clean_errors
+def compare(inputs: tuple[Path, ...], years: tuple[str, ...], discount_rate: float | None,
+            until: str | None, replicates: int, precision: float | None, max_replicates: int,
+            out: Path, overrides: tuple[str, ...], **run_options: Any) -> None:
+    """Compare BASE with POLICY... (scenario files, run here, or run folders): mean and 95 % CI
+    of every outcome, and each policy's paired difference from the base."""
+    from sim.compare import compare_folders, format_summary, write_summary
+    from sim.outcomes import DISCOUNT_RATE_PER_YEAR, Period
+
+    periods = [Period.parse(y) for y in years]
+    files = [p for p in inputs if not p.is_dir()]
+    ran = iter(_run_files(files, until=until, overrides=overrides, replicates=replicates,
+                          precision=precision, max_replicates=max_replicates, out=out,
+                          **run_options) if files else [])
+    folders = [p if p.is_dir() else next(ran) for p in inputs]
+    rate = DISCOUNT_RATE_PER_YEAR if discount_rate is None else discount_rate
+    summary = compare_folders(folders, periods, rate)
+    click.echo(format_summary(summary))
+    for path in write_summary(summary, out):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--vary", "vary", multiple=True, required=True, metavar="KEY.PATH[=LOW:HIGH]",
+              help="A varied parameter and its range (repeatable); without a range, its "
+                   "plausible range from the schema.")
+@click.option("--design", type=click.Choice(["factorial", "lhs", "sobol", "morris"]),
+              default="lhs", show_default=True, help="How design points are drawn (SALib).")
+@click.option("--samples", "-N", type=click.IntRange(1, 1_000_000), default=64,
+              show_default=True, help="lhs: points; sobol: base samples N (power of two, "
+                                      "N·(k+2) points); morris: trajectories (N·(k+1) points).")
+@click.option("--levels", type=click.IntRange(2, 100), default=None,
+              help="Levels per factor (factorial, default 3) or grid levels (morris, default 4).")
+@click.option("--second-order", is_flag=True, help="Sobol: also second-order indices.")
+@click.option("--replicates", "-n", type=click.IntRange(1, 10_000), default=2,
+              show_default=True, help="Replicates per design point (common random numbers).")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day simulated.")
+@click.option("--years", default="all", show_default=True, metavar="all|YYYY|YYYY-YYYY",
+              help="Period the outcomes cover.")
+@click.option("--discount-rate", type=click.FloatRange(0, 1), default=None,
+              help="Discount rate of public spending, per year (default 0.035).")
+@click.option("--keep-tables", is_flag=True,
+              help="Also keep every run's tables (partitioned Parquet under .journal/parts).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("outputs/sweep"),
+              show_default=True, help="The sweep folder.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a value of the scenario (repeatable).")
+@_exec_options
+@_clean_errors
+def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
+          levels: int | None, second_order: bool, replicates: int, until: str | None,
+          years: str, discount_rate: float | None, keep_tables: bool, out: Path,
+          overrides: tuple[str, ...], seed: int, workers: int | None, scheduler: str | None,
+          resume: bool, max_failures: int | None, batch_size: int | None,
+          quiet: bool) -> None:
+    """Run a design over SCENARIO_FILE's parameters; write experiments and outcomes frames."""
+    from sim.designs import build_design, parse_vary
+    from sim.executors import default_workers
+    from sim.experiment import ModelEvaluator
+    from sim.outcomes import DISCOUNT_RATE_PER_YEAR, Context, Period
+    from sim.scenario import load_scenario, with_end_date
+    from sim.sweep import run_sweep
+    from sim.uncertainty import apply_values, check_applicable
+
+    base = with_end_date(load_scenario(scenario_file, overrides), until)
+    check_applicable(base)
+    factors = [parse_vary(v) for v in vary]
+    for f in factors:
+        for value in (f.low, f.high):
+            apply_values(base, {f.name: value}, f"--vary {f.name}={f.low}:{f.high} ({value:g})")
+    plan = build_design(design, factors, samples, seed, levels, second_order)
+    rate = DISCOUNT_RATE_PER_YEAR if discount_rate is None else discount_rate
+    context = Context(Period.parse(years), rate)
+    evaluator = ModelEvaluator({base.name: base}, context, keep_tables, base.name)
+    describe = {"base": base.name, "scenario": base.model_dump(mode="json"),
+                "context": {"period": context.period.label, "discount_rate_per_year": rate},
+                "keep_tables": keep_tables}
+    with _progress(quiet, f"{design} {plan.points} points x {replicates}") as (update, grow):
+        summary = run_sweep(evaluator, plan, replicates=replicates, seed=seed, out=out,
+                            workers=workers or default_workers(), scheduler=scheduler,
+                            resume=resume, max_failures=max_failures, batch_size=batch_size,
+                            describe=describe, on_progress=update, on_total=grow)
+    for note in summary.notes:
+        click.echo(f"warning: {note}", err=True)
+    click.echo(f"wrote {out} ({summary.points} points x {replicates} replicates = "
+               f"{summary.runs} runs): experiments.parquet, outcomes.parquet, "
+               f"ema_results.tar.gz")
+    if design != "factorial":
+        click.echo(f"next: greensim sensitivity {out}")
+
+
+@cli.command()
+@click.argument("sweep_dir", type=click.Path(path_type=Path))
+@click.option("--outcome", "only", multiple=True, help="Only this outcome (repeatable).")
+@_clean_errors
+def sensitivity(sweep_dir: Path, only: tuple[str, ...]) -> None:
+    """Sobol or Morris indices (SALib) of every outcome of the sweep in SWEEP_DIR."""
+    import pandas as pd
+
+    from sim.sensitivity import run_sensitivity
+
+    table, notes, paths = run_sensitivity(sweep_dir, list(only) or None)
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.float_format", "{:.3f}".format):
+        click.echo(table.drop(columns="method").to_string(index=False))
+    click.echo(f"method: {table['method'].iloc[0]}")
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+def outcomes() -> None:
+    """List the registered outcomes: name, unit, direction, key (precision target)."""
+    import pandas as pd
+
+    from sim.outcomes import describe
+
+    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+        click.echo(describe().to_string(index=False))
 
 
 @cli.command()
@@ -149,12 +358,19 @@ def params() -> None:
               help="Interleaved repeats per measurement (the median is reported).")
 @click.option("--json-out", type=click.Path(path_type=Path), default=None,
               help="Also write the figures as JSON.")
+@click.option("--experiments", is_flag=True,
+              help="Instead: the experiment-scale figures (1 vs 2 workers, Dask LocalCluster vs "
+                   "process pool, --replicates 20-year runs; use -n 1000 for the issue's).")
 @_clean_errors
-def bench(replicates: int, repeats: int, json_out: Path | None) -> None:
-    """Time one 20-year run, many replicates, and the per-household-process reference."""
-    from sim.bench import run_benchmarks
+def bench(replicates: int, repeats: int, json_out: Path | None, experiments: bool) -> None:
+    """Time one 20-year run, many replicates, and the per-household-process reference
+    (or, with --experiments, the experiment runner's scaling on workers and Dask)."""
+    from sim.bench import run_benchmarks, run_experiment_benchmarks
 
-    figures = run_benchmarks(replicates=replicates, repeats=repeats, echo=click.echo)
+    if experiments:
+        figures = run_experiment_benchmarks(replicates=replicates, echo=click.echo)
+    else:
+        figures = run_benchmarks(replicates=replicates, repeats=repeats, echo=click.echo)
     if json_out is not None:
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

@@ -25,7 +25,8 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.mark.parametrize("cmd", ["", "validate", "run", "report", "schema", "params", "bench"])
+@pytest.mark.parametrize("cmd", ["", "validate", "run", "report", "schema", "params", "bench",
+                                 "compare", "sweep", "sensitivity", "outcomes"])
 def test_every_command_has_help(runner: CliRunner, cmd: str) -> None:
     """Each command answers --help with a usage line."""
     result = runner.invoke(cli, [*([cmd] if cmd else []), "--help"])
@@ -124,3 +125,37 @@ def test_real_subprocess(tmp_path: Path) -> None:
                          timeout=120)
     assert res.returncode == 2 and "YAML syntax error" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_outcomes_lists_the_registry(runner: CliRunner) -> None:
+    """`greensim outcomes` lists every registered outcome with unit and direction."""
+    from sim.outcomes import OUTCOMES, RATIOS
+
+    res = runner.invoke(cli, ["outcomes"])
+    assert res.exit_code == 0
+    for name in [*OUTCOMES, *RATIOS]:
+        assert name in res.output
+    assert "minimise" in res.output and "maximise" in res.output
+
+
+def test_run_with_precision_reports_it(runner: CliRunner, tmp_path: Path) -> None:
+    """run --precision says how many replicates reached it, or warns when the cap is hit."""
+    res = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "2", "-j", "1", "-q",
+                              "--precision", "0.2", "--out", str(tmp_path / "a")])
+    assert res.exit_code == 0, res.output
+    assert "precision reached" in res.output
+    cap = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "2", "-j", "1", "-q",
+                              "--precision", "0.00001", "--max-replicates", "3",
+                              "--out", str(tmp_path / "b")])
+    assert cap.exit_code == 0 and "warning: replicate cap hit" in cap.output
+
+
+def test_resume_of_a_different_experiment_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    """--resume into a journal of another experiment (other seed) exits 2 and says why."""
+    from sim.experiment import JOURNAL
+    from sim.journal import Journal
+
+    Journal(tmp_path / JOURNAL).start({"kind": "scenarios", "seed": 1}, resume=False)
+    res = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",
+                              "--resume", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "--resume" in res.output and "differ" in res.output

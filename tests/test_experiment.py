@@ -1,7 +1,9 @@
-"""Experiments: worker count never changes results; folders are written atomically."""
+"""Experiments: worker count and engine never change results; folders are written atomically;
+failures are recorded; precision-driven replicates."""
 
 from __future__ import annotations
 
+import filecmp
 import json
 from pathlib import Path
 
@@ -9,7 +11,8 @@ import pandas as pd
 import pytest
 
 import sim.experiment as experiment
-from sim.experiment import run_experiment
+from sim.experiment import JOURNAL, RunsFailed, run_experiment, run_scenarios
+from sim.journal import Journal
 from sim.model import TABLES
 
 from .conftest import bundled
@@ -19,8 +22,14 @@ def read(folder: Path) -> dict[str, pd.DataFrame]:
     return {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
 
 
+def same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    return names == sorted(p.name for p in b.iterdir()) and all(
+        filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
 def test_one_and_two_workers_identical(tmp_path: Path) -> None:
-    """--workers 1 and --workers 2 write identical tables for the same seed."""
+    """--workers 1 and --workers 2 write identical tables (indeed identical files)."""
     scenarios = [bundled("no_transition", "2024-06-30"), bundled("as_reported", "2024-06-30")]
     one = run_experiment(scenarios, replicates=3, seed=9, workers=1, out=tmp_path / "w1")
     two = run_experiment(scenarios, replicates=3, seed=9, workers=2, out=tmp_path / "w2")
@@ -29,6 +38,7 @@ def test_one_and_two_workers_identical(tmp_path: Path) -> None:
         for t in TABLES:
             pd.testing.assert_frame_equal(ta[t], tb[t], check_exact=True)
         assert sorted(ta["township"]["replicate"].unique()) == [0, 1, 2]
+        assert same_files(a, b)
 
 
 def test_common_random_numbers_across_scenarios(tmp_path: Path) -> None:
@@ -55,21 +65,30 @@ def test_run_json_describes_the_run(tmp_path: Path) -> None:
 
 def test_killed_write_leaves_nothing_half_written(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """If writing fails midway, no scenario folder and no temporary folder remain."""
+    """If assembling a folder is interrupted, no scenario folder and no temporary folder remain
+    (only the journal); --resume reruns nothing finished and writes the same files as an
+    uninterrupted run."""
+    sc = [bundled("as_reported", "2023-03-31")]
+    (clean,) = run_experiment(sc, replicates=2, seed=1, workers=1, out=tmp_path / "clean")
     calls = {"n": 0}
-    real = pd.DataFrame.to_parquet
+    real = Journal.assemble
 
-    def failing(self: pd.DataFrame, *args: object, **kwargs: object) -> None:
+    def failing(self: Journal, *args: object, **kwargs: object) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # as if the user pressed Ctrl-C while writing
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
+    out = tmp_path / "killed"
+    monkeypatch.setattr(Journal, "assemble", failing)
     with pytest.raises(KeyboardInterrupt):
-        run_experiment([bundled("as_reported", "2023-03-31")], replicates=1, seed=1, workers=1,
-                       out=tmp_path)
-    assert list(tmp_path.iterdir()) == []
+        run_experiment(sc, replicates=2, seed=1, workers=1, out=out)
+    assert [p.name for p in out.iterdir()] == [JOURNAL]
+    monkeypatch.setattr(Journal, "assemble", real)
+    monkeypatch.setattr(experiment, "run", lambda *a, **k: pytest.fail("a finished run reran"))
+    (resumed,) = run_experiment(sc, replicates=2, seed=1, workers=1, out=out, resume=True)
+    assert [p.name for p in out.iterdir()] == ["as_reported"]
+    assert same_files(clean, resumed)
 
 
 def test_rewrite_replaces_a_folder_whole(tmp_path: Path) -> None:
@@ -83,20 +102,77 @@ def test_rewrite_replaces_a_folder_whole(tmp_path: Path) -> None:
     assert read(folder)["township"]["replicate"].nunique() == 2
 
 
-def test_finished_scenarios_survive_a_later_failure(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A failure in the second scenario keeps the first scenario's complete folder."""
+def test_failing_runs_are_recorded_and_the_rest_finish(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs that raise are recorded with error and inputs; the other scenario's folder is
+    complete and the experiment ends with RunsFailed, not at the first error."""
     real = experiment.run
 
     def flaky(scenario, seed, replicate, **kw):  # type: ignore[no-untyped-def]
-        if scenario.name == "as_reported":
+        if scenario.name == "as_reported" and replicate == 1:
             raise RuntimeError("boom")
         return real(scenario, seed, replicate, **kw)
 
     monkeypatch.setattr(experiment, "run", flaky)
-    with pytest.raises(RuntimeError):
-        run_experiment([bundled("no_transition", "2023-03-31"),
-                        bundled("as_reported", "2023-03-31")],
-                       replicates=2, seed=1, workers=1, out=tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["no_transition"]
-    assert len(read(tmp_path / "no_transition")["township"]) == 6
+    with pytest.raises(RunsFailed, match="1 run"):
+        run_experiment([bundled("as_reported", "2023-03-31"),
+                        bundled("no_transition", "2023-03-31")],
+                       replicates=3, seed=1, workers=1, out=tmp_path)
+    assert len(read(tmp_path / "no_transition")["township"]) == 9
+    assert not (tmp_path / "as_reported").exists()
+    failures = pd.read_parquet(tmp_path / "failures.parquet")
+    assert failures[["group", "replicate"]].values.tolist() == [["as_reported", 1]]
+    assert failures["error"][0] == "RuntimeError: boom" and "flaky" in failures["traceback"][0]
+
+
+def test_max_failures_stops_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --max-failures 1, the experiment stops at the second failure instead of running on."""
+    calls = {"n": 0}
+
+    def broken(scenario, seed, replicate, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        raise ValueError("always")
+
+    monkeypatch.setattr(experiment, "run", broken)
+    with pytest.raises(RunsFailed, match="max-failures 1"):
+        run_experiment([bundled("as_reported", "2023-03-31")], replicates=10, seed=1,
+                       workers=1, out=tmp_path, max_failures=1)
+    assert calls["n"] == 2
+    assert len(pd.read_parquet(tmp_path / "failures.parquet")) == 2
+
+
+def test_precision_adds_replicates_until_reached(tmp_path: Path) -> None:
+    """--precision keeps adding replicates until every key outcome's half-width is within the
+    target share of its mean, and the folders hold exactly that many replicates."""
+    summary = run_scenarios([bundled("as_reported", "2023-06-30")], replicates=3, seed=2,
+                            workers=1, out=tmp_path, precision=0.05, max_replicates=200)
+    assert summary.precision is not None and summary.precision.ok
+    assert summary.replicates > 3
+    for row in summary.precision.rows:
+        assert row["half_width"] <= 0.05 * abs(row["mean"])
+    tw = read(tmp_path / "as_reported")["township"]
+    assert tw["replicate"].nunique() == summary.replicates
+    meta = json.loads((tmp_path / "as_reported" / "run.json").read_text())
+    assert meta["replicates"] == summary.replicates and meta["precision"]["reached"]
+
+
+def test_precision_cap_gives_a_clear_message(tmp_path: Path) -> None:
+    """An unreachable precision stops at the cap with a message naming the worst outcome."""
+    summary = run_scenarios([bundled("as_reported", "2023-03-31")], replicates=2, seed=2,
+                            workers=1, out=tmp_path, precision=0.0001, max_replicates=4)
+    assert summary.replicates == 4 and summary.precision is not None
+    assert not summary.precision.ok
+    (message,) = summary.warnings
+    assert "cap hit" in message and "--max-replicates 4" in message
+    assert summary.precision.worst()["outcome"] in message
+
+
+def test_dask_local_cluster_equals_process_pool(tmp_path: Path) -> None:
+    """A Dask LocalCluster run writes the same files, byte for byte, as the process pool."""
+    scenarios = [bundled("no_transition", "2023-06-30"), bundled("as_reported", "2023-06-30")]
+    pool = run_scenarios(scenarios, replicates=3, seed=11, workers=2, out=tmp_path / "pool")
+    dask = run_scenarios(scenarios, replicates=3, seed=11, workers=2, out=tmp_path / "dask",
+                         scheduler="local", batch_size=2)
+    assert dask.warnings == []  # workers do not run with the nanny's malloc trim setting
+    for a, b in zip(pool.folders, dask.folders, strict=True):
+        assert same_files(a, b)

@@ -1,0 +1,137 @@
+"""Sensitivity indices of every outcome of a sweep, computed by SALib.
+
+  sobol design  -> Sobol first-order (S1) and total (ST) indices with 95 % bootstrap CIs
+  morris design -> Morris elementary effects: mu*, its CI, sigma (and mu)
+  lhs design    -> Borgonovo's delta and S1 (SALib's delta method, valid for any sample)
+
+Each design point's outcome is the mean over its replicates (replicate k of every point shares
+its random streams, so the mean mostly removes the model's own noise). Written beside the
+sweep as sensitivity.csv / sensitivity.parquet, and as a page of bar charts (sensitivity.html,
+self-contained, opens offline).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from sim.errors import GreensimError
+from sim.journal import atomic_write_bytes, atomic_write_parquet
+from sim.outcomes import OUTCOMES
+from sim.sweep import META_COLUMNS, load_sweep
+
+COLUMNS = {"sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+           "morris": ("mu_star", "mu_star_conf", "sigma", "mu"),
+           "lhs": ("delta", "delta_conf", "S1", "S1_conf")}
+METHOD = {"sobol": "Sobol (Saltelli/Jansen)", "morris": "Morris elementary effects",
+          "lhs": "delta moment-independent (Borgonovo)"}
+
+
+def _point_means(experiments: pd.DataFrame, outcomes: pd.DataFrame,
+                 names: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Design matrix (one row per point) and the replicate-mean outcomes per point."""
+    inputs = experiments.groupby("point", sort=True)[names].first()
+    values = outcomes.drop(columns=["run", "replicate"]).groupby("point", sort=True).mean()
+    return inputs.to_numpy(dtype=float), values.reindex(inputs.index)
+
+
+def analyze(meta: dict[str, Any], experiments: pd.DataFrame, outcomes: pd.DataFrame,
+            only: list[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Indices of every outcome (or those in `only`); notes on outcomes left out."""
+    design = meta["design"]
+    kind, problem = design["kind"], design["problem"]
+    if kind not in COLUMNS:
+        raise GreensimError(f"a {kind} design has no SALib indices here; sweep with --design "
+                            f"sobol, morris or lhs")
+    names = list(problem["names"])
+    x, y = _point_means(experiments, outcomes, names)
+    chosen = only or [c for c in y.columns if c not in META_COLUMNS]
+    unknown = sorted(set(chosen) - set(y.columns))
+    if unknown:
+        raise GreensimError(f"--outcome {', '.join(unknown)}: not in the sweep's outcomes "
+                            f"({', '.join(c for c in y.columns if c not in META_COLUMNS)})")
+    seed = int(design.get("seed", 0)) % 2**32
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for name in chosen:
+        values = y[name].to_numpy(dtype=float)
+        missing = np.flatnonzero(~np.isfinite(values))
+        if missing.size:
+            notes.append(f"{name}: left out, no value at design point(s) "
+                         f"{', '.join(map(str, missing[:10].tolist()))} (failed runs?)")
+            continue
+        if float(np.ptp(values)) == 0.0:
+            notes.append(f"{name}: left out, the same at every design point")
+            continue
+        res = _salib(kind, problem, x, values, design, seed)
+        for i, param in enumerate(names):
+            row: dict[str, Any] = {"outcome": name, "parameter": param, "method": METHOD[kind]}
+            row.update({c: float(np.asarray(res[c])[i]) for c in COLUMNS[kind]})
+            rows.append(row)
+    return pd.DataFrame(rows), notes
+
+
+def _salib(kind: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray,
+           design: dict[str, Any], seed: int) -> Any:
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if kind == "sobol":
+            from SALib.analyze import sobol
+
+            return sobol.analyze(problem, y, calc_second_order=bool(design["second_order"]),
+                                 seed=seed)
+        if kind == "morris":
+            from SALib.analyze import morris
+
+            return morris.analyze(problem, x, y, num_levels=int(design["levels"]), seed=seed)
+        from SALib.analyze import delta
+
+        return delta.analyze(problem, x, y, seed=seed)
+
+
+def figure_page(table: pd.DataFrame, title: str) -> str:
+    """One self-contained HTML page: a bar chart of the indices per outcome."""
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+             "</head><body style='font-family:sans-serif'>", f"<h1>{title}</h1>"]
+    first = True
+    for name, frame in table.groupby("outcome", sort=False):
+        fig = go.Figure()
+        pairs = [(c, f"{c}_conf" if f"{c}_conf" in frame.columns else None)
+                 for c in ("S1", "ST", "mu_star", "sigma", "delta") if c in frame.columns]
+        for col, conf in pairs:
+            err = dict(type="data", array=frame[conf].tolist()) if conf else None
+            fig.add_bar(x=frame["parameter"].tolist(), y=frame[col].tolist(), name=col,
+                        error_y=err)
+        unit = OUTCOMES[str(name)].unit if str(name) in OUTCOMES else ""
+        fig.update_layout(title=f"{name} {f'[{unit}]' if unit else ''}", barmode="group",
+                          height=360, margin=dict(l=40, r=20, t=50, b=80))
+        parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
+                                 div_id=f"sens-{name}"))
+        first = False
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def run_sensitivity(folder: Path, only: list[str] | None = None
+                    ) -> tuple[pd.DataFrame, list[str], list[Path]]:
+    """Compute the sweep's indices and write sensitivity.{csv,parquet,html} beside it."""
+    folder = Path(folder)
+    meta, experiments, outcomes = load_sweep(folder)
+    table, notes = analyze(meta, experiments, outcomes, only)
+    if table.empty:
+        raise GreensimError(f"{folder}: no outcome varies across the design; nothing to "
+                            f"analyse ({'; '.join(notes)})")
+    atomic_write_parquet(folder / "sensitivity.parquet", table)
+    atomic_write_bytes(folder / "sensitivity.csv", table.to_csv(index=False).encode())
+    title = f"Sensitivity: {meta['design']['kind']} design, {meta['design']['points']} points"
+    atomic_write_bytes(folder / "sensitivity.html", figure_page(table, title).encode())
+    return table, notes, [folder / f"sensitivity.{e}" for e in ("csv", "parquet", "html")]
+
+
+__all__ = ["analyze", "figure_page", "run_sensitivity"]

@@ -1,0 +1,113 @@
+"""Confidence intervals and paired comparisons: theory checks and the compare command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import sim.compare as compare
+from sim.cli import cli
+from sim.compare import compare_folders, iter_replicates
+from sim.experiment import run_scenarios
+from sim.outcomes import Period
+from sim.stats import mean_ci, paired_ci, welch_ci
+
+from .conftest import SCENARIOS, bundled
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("runs")
+    scenarios = [bundled("no_transition", "2024-12-31"), bundled("as_reported", "2024-12-31")]
+    return run_scenarios(scenarios, replicates=6, seed=5, workers=2, out=out).folders
+
+
+def test_half_width_shrinks_as_one_over_root_n() -> None:
+    """The mean CI half-width quarters from n = 25 to 400 and halves from 100 to 400 (±5 %)."""
+    rng = np.random.Generator(np.random.PCG64(1))
+
+    def mean_hw(n: int) -> float:
+        return float(np.mean([mean_ci(rng.normal(10, 3, n)).half_width for _ in range(400)]))
+
+    hw25, hw100, hw400 = mean_hw(25), mean_hw(100), mean_hw(400)
+    assert hw25 / hw400 == pytest.approx(4.0 * 2.064 / 1.966, rel=0.05)  # t(24) vs t(399)
+    assert hw100 / hw400 == pytest.approx(2.0 * 1.984 / 1.966, rel=0.05)
+    assert hw400 == pytest.approx(1.966 * 3 / 20, rel=0.05)
+
+
+def test_model_half_width_shrinks_with_replicates(two_runs: list[Path]) -> None:
+    """On model outputs too, 6 replicates give a narrower interval than the first 3 (~1/√n)."""
+    out = compare.replicate_outcomes(two_runs[0], [Period()], 0.035)["cod_t_per_yr"]
+    ratio = mean_ci(out[:3]).half_width / mean_ci(out).half_width
+    assert 1.2 < ratio < 6.0  # √2·t(2)/t(5) ≈ 2.5; sample sds vary
+
+
+def test_paired_differences_are_narrower_under_crn(two_runs: list[Path]) -> None:
+    """Under common random numbers the paired difference's CI is narrower than the unpaired
+    (Welch) one computed on the same runs, for the key outcomes."""
+    summary = compare_folders(two_runs, [Period()], 0.035)
+    policy = summary[(summary["role"] == "policy") & summary["paired"].astype(bool)]
+    policy = policy.set_index("outcome")
+    for name in ("cod_t_per_yr", "income_per_capita_yuan_per_yr", "target_share"):
+        assert policy.loc[name, "diff_half_width"] < policy.loc[name, "unpaired_half_width"]
+    assert policy.loc["cod_t_per_yr", "verdict"] == "better"
+
+
+def test_paired_and_welch_intervals_on_known_data() -> None:
+    """Paired CI uses pair differences; Welch ignores pairing, so shared noise widens it."""
+    rng = np.random.Generator(np.random.PCG64(3))
+    common = rng.normal(0, 10, 50)
+    a, b = common + 1.0 + rng.normal(0, 0.1, 50), common + rng.normal(0, 0.1, 50)
+    p, w = paired_ci(a, b), welch_ci(a, b)
+    assert p.mean == pytest.approx(w.mean) and p.mean == pytest.approx(1.0, abs=0.1)
+    assert p.half_width < w.half_width / 20
+
+
+def test_cost_per_tonne_is_extra_spending_over_cod_avoided(two_runs: list[Path]) -> None:
+    """cost_per_t_cod_avoided = mean Δ spending NPV / mean COD avoided, over paired replicates."""
+    summary = compare_folders(two_runs, [Period()], 0.035)
+    per = {f.name: compare.replicate_outcomes(f, [Period()], 0.035) for f in two_runs}
+    base, pol = per["no_transition"], per["as_reported"]
+    expected = ((pol["public_spending_npv_yuan"] - base["public_spending_npv_yuan"]).mean()
+                / (base["cod_t_cumulative"] - pol["cod_t_cumulative"]).mean())
+    row = summary[summary["outcome"] == "cost_per_t_cod_avoided"].iloc[0]
+    assert row["mean"] == pytest.approx(expected) and row["ci_low"] < expected < row["ci_high"]
+
+
+def test_streamed_replicates_equal_whole_tables(two_runs: list[Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a folder replicate by replicate in small blocks gives each replicate's rows."""
+    monkeypatch.setattr(compare, "READ_ROWS", 7)
+    folder = two_runs[1]
+    whole = {t: pd.read_parquet(folder / f"{t}.parquet") for t in compare.TABLES}
+    seen = []
+    for r, tables in iter_replicates(folder):
+        seen.append(r)
+        for t, frame in tables.items():
+            expected = whole[t][whole[t]["replicate"] == r].reset_index(drop=True)
+            pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert seen == list(range(6))
+
+
+def test_compare_command_runs_files_and_writes_summary(tmp_path: Path) -> None:
+    """`greensim compare BASE POLICY` runs both, prints the table, writes summary.csv/.parquet."""
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(cli, [
+        "compare", str(SCENARIOS / "no_transition.yaml"), str(SCENARIOS / "as_reported.yaml"),
+        "--until", "2024-06-30", "-n", "3", "-j", "1", "-q", "--out", str(out),
+        "--years", "all", "--years", "2024"])
+    assert res.exit_code == 0, res.output
+    assert "as_reported − no_transition" in res.output and "years: 2024" in res.output
+    csv = pd.read_csv(out / "summary.csv")
+    assert set(csv["period"].astype(str)) == {"all", "2024"}
+    assert set(csv["scenario"]) == {"no_transition", "as_reported"}
+    pq = pd.read_parquet(out / "summary.parquet")
+    assert len(pq) == len(csv) and (out / "as_reported" / "township.parquet").exists()
+    again = CliRunner().invoke(cli, ["compare", str(out / "no_transition"),
+                                     str(out / "as_reported"), "--out", str(tmp_path / "c2")])
+    assert again.exit_code == 0, again.output
+    assert "years: all" in again.output

@@ -1,0 +1,140 @@
+"""Uncertainties: validated key paths, default bounds, distributions, common draws, recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import sim.experiment as experiment
+from sim.cli import cli
+from sim.errors import ScenarioError
+from sim.experiment import run_scenarios
+from sim.scenario import load_scenario, with_end_date
+from sim.schema import Scenario
+from sim.uncertainty import (
+    Uncertainty,
+    apply_values,
+    check_applicable,
+    draw,
+    hard_bounds,
+    plausible_range,
+)
+
+from .conftest import SCENARIOS
+
+
+def scenario_file(tmp_path: Path, body: str, name: str = "unc",
+                  base: str = "as_reported") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"extends: {SCENARIOS / (base + '.yaml')}\nname: {name}\n"
+                    f"uncertainties:\n{body}")
+    return path
+
+
+@pytest.mark.parametrize(("item", "needle"), [
+    ("{parameter: river.velocity, distribution: uniform}", "no key 'river.velocity'"),
+    ("{parameter: river.sections, distribution: uniform}", "not a numeric parameter"),
+    ("{parameter: river.decay_per_day.cod, distribution: uniform}", "give low and high"),
+    ("{parameter: river.flow_log_sd, distribution: uniform, sd: 1}", "uniform takes no sd"),
+    ("{parameter: river.flow_log_sd, distribution: normal}", "normal needs sd"),
+    ("{parameter: river.flow_log_sd, distribution: gamma}", "distribution"),
+])
+def test_bad_uncertainty_names_the_key(tmp_path: Path, item: str, needle: str) -> None:
+    """A wrong uncertainty is a load-time error naming the file, the section and the problem."""
+    path = scenario_file(tmp_path, f"  - {item}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(path) in str(err.value) and "uncertainties" in str(err.value)
+    assert needle in str(err.value)
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert res.exit_code == 2 and needle in res.output
+
+
+def test_default_bounds_come_from_the_schema(tmp_path: Path) -> None:
+    """Uniform bounds default to the parameter's x-range; normal ones to its hard bounds."""
+    s = load_scenario(scenario_file(tmp_path, (
+        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: sewage.discharge_share, distribution: normal, sd: 0.05}\n")))
+    uni, norm = s.uncertainties
+    assert (uni.low, uni.high) == plausible_range("river.velocity_m_per_s") == (0.1, 0.6)
+    assert (norm.low, norm.high) == hard_bounds("sewage.discharge_share") == (0.0, 1.0)
+
+
+@pytest.mark.parametrize(("spec", "mean", "sd"), [
+    ({"distribution": "uniform", "low": 2.0, "high": 4.0}, 3.0, 2.0 / np.sqrt(12)),
+    ({"distribution": "triangular", "low": 0.0, "high": 3.0, "mode": 0.0}, 1.0, np.sqrt(0.5)),
+    ({"distribution": "normal", "mean": 5.0, "sd": 0.5}, 5.0, 0.5),
+    ({"distribution": "lognormal", "mean": 2.0, "sd": 0.5}, 2.0, 0.5),
+])
+def test_quantiles_have_the_distributions_moments(spec: dict[str, object], mean: float,
+                                                  sd: float) -> None:
+    """Values at evenly spaced probabilities have the distribution's mean and sd."""
+    u = Uncertainty(parameter="river.flow_log_sd", **spec)  # type: ignore[arg-type]
+    q = (np.arange(20_000) + 0.5) / 20_000
+    values = np.array([u.quantile(float(p), current=0.0) for p in q])
+    assert values.mean() == pytest.approx(mean, rel=2e-3)
+    assert values.std() == pytest.approx(sd, rel=2e-2)
+
+
+def test_draws_are_common_across_scenarios(tmp_path: Path) -> None:
+    """Replicate k draws the same value of a parameter in every scenario that lists it,
+    whatever else each lists, and different values in different replicates."""
+    a = load_scenario(scenario_file(tmp_path, (
+        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: income.growth_long_run_per_year, distribution: triangular}\n"),
+        name="a"))
+    b = load_scenario(scenario_file(tmp_path, (
+        "  - {parameter: income.growth_long_run_per_year, distribution: triangular}\n"
+        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: levers.shared_facility.build_months, distribution: uniform}\n"),
+        name="b", base="as_reported"))
+    for r in range(3):
+        da, db = draw(a, 7, r), draw(b, 7, r)
+        assert da["river.velocity_m_per_s"] == db["river.velocity_m_per_s"]
+        assert da["income.growth_long_run_per_year"] == db["income.growth_long_run_per_year"]
+        assert float(db["levers.shared_facility.build_months"]).is_integer()
+    assert draw(a, 7, 0) != draw(a, 7, 1) and draw(a, 7, 0) != draw(a, 8, 0)
+
+
+def test_an_uncertainty_on_a_missing_lever_is_reported(tmp_path: Path) -> None:
+    """An uncertain lever parameter in a scenario without that lever is an error naming it."""
+    s = load_scenario(scenario_file(tmp_path, (
+        "  - {parameter: levers.closures.compensation_yuan_per_workshop, "
+        "distribution: uniform}\n"), base="no_transition"))
+    with pytest.raises(ScenarioError, match="levers.closures.compensation_yuan_per_workshop"):
+        check_applicable(s)
+
+
+def test_applied_values_are_validated() -> None:
+    """A drawn value outside the parameter's hard bounds fails validation, naming the key."""
+    with pytest.raises(ScenarioError, match="river.velocity_m_per_s"):
+        apply_values(Scenario(name="x"), {"river.velocity_m_per_s": -1.0}, "draw")
+
+
+def test_each_replicate_runs_with_its_recorded_draws(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every replicate runs with its own drawn values, which uncertainty_draws.parquet records."""
+    s = with_end_date(load_scenario(scenario_file(tmp_path, (
+        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: levers.shared_facility.build_months, distribution: uniform}\n"))),
+        "2023-03-31")
+    seen: dict[int, tuple[float, int]] = {}
+    real = experiment.run
+
+    def spy(scenario, seed, replicate, **kw):  # type: ignore[no-untyped-def]
+        seen[replicate] = (scenario.river.velocity_m_per_s,
+                           scenario.levers.shared_facility.build_months)
+        return real(scenario, seed, replicate, **kw)
+
+    monkeypatch.setattr(experiment, "run", spy)
+    (folder,) = run_scenarios([s], replicates=3, seed=3, workers=1, out=tmp_path / "o").folders
+    draws = pd.read_parquet(folder / "uncertainty_draws.parquet")
+    assert list(draws.columns) == ["scenario", "replicate", "river.velocity_m_per_s",
+                                   "levers.shared_facility.build_months"]
+    for row in draws.itertuples(index=False):
+        assert seen[row[1]] == (row[2], row[3])
+    assert draws["river.velocity_m_per_s"].nunique() == 3
