@@ -271,6 +271,8 @@ def write_run_dir(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str,
     def fill(tmp: Path) -> None:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
+            if name == "archive":
+                df.to_csv(tmp / "archive.csv", index=False)
         (tmp / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
 
@@ -294,6 +296,8 @@ def write_scenario_folder(journal: Journal, scenario: Scenario, out: Path, seed:
     def fill(tmp: Path) -> None:
         for table in _table_names(journal, scenario.name):
             journal.assemble(scenario.name, table, tmp / f"{table}.parquet")
+        if (tmp / "archive.parquet").exists():  # the yearly archive, also readable as text
+            pd.read_parquet(tmp / "archive.parquet").to_csv(tmp / "archive.csv", index=False)
         for what, fname in (("outcomes", "outcomes.parquet"),
                             ("draws", "uncertainty_draws.parquet")):
             frame = journal.runs_frame(what, [scenario.name])

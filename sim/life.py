@@ -128,10 +128,10 @@ class Life:
         if points_on:
             ps = lv.points_scheme
             assert ps is not None
-            planters = rng.random(hh.count) < ps.planting_share_per_month
-            cleaners = rng.random(hh.count) < ps.cleaning_share_per_month
+            planters = rng.binomial(hh.count, ps.planting_share_per_month)
+            cleaners = rng.binomial(hh.count, ps.cleaning_share_per_month)
             points = (self.sorting.sum() * ps.points_sorting_per_month
-                      + planters.sum() * ps.points_planting + cleaners.sum() * ps.points_cleaning)
+                      + planters * ps.points_planting + cleaners * ps.points_cleaning)
             yuan = points * ps.yuan_per_point
             scale = min(1.0, ps.monthly_budget_yuan / yuan) if yuan > 0 else 1.0
             out.points_awarded = float(points * scale)

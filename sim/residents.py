@@ -55,6 +55,8 @@ class Residents:
         self.classes: deque[np.ndarray] = deque(maxlen=3)
         self.ring = np.zeros((24, hh.count))     # the last 24 months' incomes
         self.ring_levels = np.zeros(24)
+        self.last12 = np.zeros(hh.count)         # running sums over the ring
+        self.prev12 = np.zeros(hh.count)
         self.filled = 0
         self.peer_effects: np.ndarray | None = None
         self.last_gini = float("nan")
@@ -68,7 +70,15 @@ class Residents:
         p, hh = self.sc.satisfaction, self.hh
         self.classes.append(np.asarray(section_class, dtype=float))
         slot = self.filled % 24
+        if self.filled >= 12:
+            self.prev12 += self.ring[(slot - 12) % 24]   # month leaving the last 12
+        if self.filled >= 24:
+            self.prev12 -= self.ring[slot]                # month leaving the previous 12
+            self.last12 -= self.ring[(slot - 12) % 24]
+        elif self.filled >= 12:
+            self.last12 -= self.ring[(slot - 12) % 24]
         self.ring[slot] = income
+        self.last12 += self.ring[slot]
         self.ring_levels[slot] = level
         self.filled += 1
         cls = np.mean(self.classes, axis=0)[self.nearest]          # per village, 3-month mean
@@ -78,8 +88,7 @@ class Residents:
         if self.filled >= 24:
             last12 = (slot - np.arange(12)) % 24
             prev12 = (slot - 12 - np.arange(12)) % 24
-            recent = self.ring[last12].sum(axis=0)
-            before = self.ring[prev12].sum(axis=0)
+            recent, before = self.last12, self.prev12
             growth = self.ring_levels[last12].sum() / self.ring_levels[prev12].sum()
             ratio = np.divide(recent, before * growth, out=np.ones(hh.count), where=before > 0)
             inc = income_term(ratio, p.income_sensitivity, p.loss_aversion)
@@ -116,7 +125,7 @@ class Residents:
             out["satisfaction_survey"] = survey
             out["satisfaction_rank"] = self.last_rank
         if m0.month == 12 and self.filled >= 12:
-            year_income = self.ring[(slot - np.arange(12)) % 24].sum(axis=0)
+            year_income = self.last12
             self.last_gini = gini(year_income / np.maximum(hh.size, 1), hh.size)
             out["income_gini"] = self.last_gini
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -182,3 +183,15 @@ def test_negative_list_refuses_and_closes_sand_sites(reported: dict[str, pd.Data
     assert (late.kind == "investor_refused").sum() > 0
     assert tw.loc[tw.year == 2025, "farmland_restored_mu"].max() == pytest.approx(15.0)
     assert (tw.loc[tw.year == 2025, "sand_sites_open"] == 0).all()
+
+
+def test_run_folder_has_readable_archive(tmp_path: Path) -> None:
+    """`greensim run` writes archive.parquet and the same rows as archive.csv."""
+    from sim.experiment import run_scenarios
+
+    s = load_scenario(SCENARIOS / "as_reported.yaml", ["end_date=2024-12-31"])
+    summary = run_scenarios([s], replicates=2, seed=1, out=tmp_path, workers=1)
+    folder = summary.folders[0]
+    arc = pd.read_parquet(folder / "archive.parquet")
+    csv = pd.read_csv(folder / "archive.csv")
+    assert len(arc) == len(csv) == 4 and list(csv["year"]) == list(arc["year"])
