@@ -69,16 +69,26 @@ def household_step_timings(scenario: Scenario, months: int = 240) -> tuple[float
         env.run()
 
     def per_process() -> None:
+        # as in the model's reference: a clock triggers one shared event a month and every
+        # household process wakes on it (cheaper than 8,000 timeouts a month)
         hh = build_households(scenario, villages, np.random.default_rng(1))
         rng = np.random.default_rng(2)
         env = simpy.Environment()
+        month = [env.event()]
+
+        def clock() -> Generator[simpy.events.Event, Any, None]:
+            for _ in range(months):
+                yield env.timeout(30)
+                event, month[0] = month[0], env.event()
+                event.succeed()
 
         def proc(i: int) -> Generator[simpy.events.Event, Any, None]:
             for _ in range(months):
-                yield env.timeout(30)
+                yield month[0]
                 household_month_one(hh, i, 1.0, inc, float(rng.standard_normal()),
                                     float(rng.random()))
 
+        env.process(clock())
         for i in range(hh.count):
             env.process(proc(i))
         env.run()

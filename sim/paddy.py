@@ -179,8 +179,12 @@ class PaddySector:
         """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
         p, hh = self.p, self.hh
         nv = self.villages.count
-        rice_mu = np.bincount(hh.village, weights=self.mu * ~self.coculture, minlength=nv)
-        co_mu = np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv)
+        if getattr(self, "_area_key", None) != self._version:  # areas change only in spring
+            self._areas = (np.bincount(hh.village, weights=self.mu * ~self.coculture,
+                                       minlength=nv),
+                           np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv))
+            self._area_key = self._version
+        rice_mu, co_mu = self._areas
         shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
         n_month = shares[m0.month - 1] / shares.sum()
         eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
