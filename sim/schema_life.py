@@ -116,7 +116,7 @@ class Satisfaction(Frozen):
                                    source="answer noise per respondent, points")
     peer_townships: int = param(12, tag="A", rng=(5, 20), ge=0, le=200,
                                 source="other townships in the county, assumption")
-    peer_mean: float = param(70.5, tag="C", rng=(60, 80), ge=0, le=100,
+    peer_mean: float = param(74.5, tag="C", rng=(60, 80), ge=0, le=100,
                              source="county peers' mean score; tuned so as_reported ranks "
                                     "first in 2025 (account)")
     peer_sd: float = param(2.5, tag="A", rng=(1, 8), ge=0,

@@ -64,6 +64,13 @@ def test_first_in_the_county_three_quarters_running(reported: dict[str, pd.DataF
     assert first_all_three.mean() > 0.5
 
 
+def test_without_the_transition_rarely_first() -> None:
+    """no_transition is first in all three 2025 surveys in few replicates (the rank contrasts)."""
+    tw = tables("no_transition", ["end_date=2025-09-30"], 20)["township"]
+    q = tw[(tw.year == 2025) & tw.month.isin([3, 6, 9])]
+    assert (q.groupby("replicate")["satisfaction_rank"].max() == 1).mean() < 0.25
+
+
 def test_no_transition_satisfaction_does_not_rise() -> None:
     """Without the transition, satisfaction in 2030 is no higher than in 2024 (2023 is the
     spin-up year: scores start at January's view of a winter river)."""
