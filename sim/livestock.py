@@ -108,7 +108,6 @@ class FarmAgent:
     loan_months_left: int = 0
     pending_fines_yuan: float = 0.0   # fines due this month
     pending_costs_yuan: float = 0.0   # one-off costs due this month (retrofit down payment)
-    ordered: bool = False
     year_profit_yuan: float = 0.0
     loss_years: int = 0
     load_cache: dict[FarmStatus, np.ndarray] = field(default_factory=dict)
@@ -163,7 +162,6 @@ def farm_process(farm: FarmAgent, p: Livestock, lever: ManureRetrofit | None, st
         fine_months = (active.fine_months_of_profit if active and
                        active.fine_months_of_profit is not None else p.fine_months_of_profit)
         case = retrofit_case(farm.head, p, active, rate, fine_months)
-        farm.ordered = True
         if case.retrofit:
             yield env.timeout(DAYS_PER_MONTH * min(p.retrofit_build_months,
                                                    p.fix_deadline_months))
@@ -183,7 +181,6 @@ def fine(farm: FarmAgent, p: Livestock, months: float, hooks: LivestockHooks) ->
 def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRetrofit | None,
              hooks: LivestockHooks) -> None:
     farm.log.set(hooks.env.now, FarmStatus.RETROFITTED)
-    farm.ordered = False
     farm.pending_costs_yuan += case.upfront  # the cash it puts down comes out of this month
     if case.loan > 0 and lever is not None:
         own_rate = p.loan_rate_per_year * (1.0 - lever.interest_subsidy_share)

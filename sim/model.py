@@ -123,6 +123,7 @@ class Township:
         self.months = month_starts(self.start, scenario.end_date)
         self.env.process(self._accounting())
         self._month_event: simpy.Event | None = None
+        self._sample_t = 0.0  # this month's sampling day (set when workshops settle)
         self._income = np.zeros(self.households.count)
         self._level = 1.0
         if per_household_processes:

@@ -80,7 +80,10 @@ class PaddySector:
         hh.base_income_yuan_per_year -= p.rice_net_yuan_per_mu * self.mu
         np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
         self.crayfish_price = p.crayfish_price_yuan_per_kg
-        self._version = 0
+        self._version = 0  # bumped whenever adopters change (spring); keys the caches below
+        self._counts_key = self._area_key = -1
+        self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.crashed = False
         self.last_profit_ratio = 1.0
         self.adjacent = self._adjacency()
@@ -179,7 +182,7 @@ class PaddySector:
         """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
         p, hh = self.p, self.hh
         nv = self.villages.count
-        if getattr(self, "_area_key", None) != self._version:  # areas change only in spring
+        if self._area_key != self._version:  # areas change only in spring
             self._areas = (np.bincount(hh.village, weights=self.mu * ~self.coculture,
                                        minlength=nv),
                            np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv))
@@ -198,7 +201,7 @@ class PaddySector:
     def village_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Co-culture households and area (mu) per village (cached until adoption changes)."""
         key = self._version
-        if getattr(self, "_counts_key", None) != key:
+        if self._counts_key != key:
             nv = self.villages.count
             households = np.bincount(self.hh.village[self.coculture], minlength=nv)
             area = np.bincount(self.hh.village, weights=self.mu * self.coculture, minlength=nv)

@@ -13,6 +13,7 @@ import numpy as np
 from sim.households import HouseholdState, assign_tourism_jobs, pay_villages
 from sim.schema import Scenario
 from sim.schema_tourism import Investment
+from sim.timebase import days_in_month
 from sim.tourists import TourismMonth, TourismState, host_shares, new_homestays, tourism_month
 from sim.world import Villages
 
@@ -104,7 +105,7 @@ class TourismEconomy:
             if opened:
                 st.beds += opened * p.homestay_beds
                 self._add_homestays(opened, opened * p.homestay_beds, jobs_rng)
-        days = (m0.replace(month=m0.month % 12 + 1, year=m0.year + m0.month // 12) - m0).days
+        days = days_in_month(m0)
         litres_per_day = res.sewage_litres / days
         tourist = (litres_per_day * self.host)[:, None] * self._conc[None, :] / 1e6
         tourist = tourist * self.villages.sewage_river_entry_share[:, None]
