@@ -8,7 +8,7 @@ function that the benchmark also runs one household at a time for its reference.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,8 @@ class HouseholdState:
     seeking: np.ndarray          # bool: lost a workshop job, looking for another
     extra_yuan: np.ndarray       # one-off income this month (profits, compensation)
     tourism_job: np.ndarray      # bool: works in tourism this month
+    _starts: np.ndarray | None = field(default=None, init=False, repr=False)
+    _slices_for: int = field(default=-1, init=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -63,6 +65,23 @@ class HouseholdState:
             cached = np.bincount(self.village, minlength=villages)
             self._per_village = cached
         return cached
+
+    def village_counts(self, values: np.ndarray, villages: int) -> np.ndarray:
+        """Per-village totals of boolean or integer `values` (int64, exact).
+
+        Households are stored village by village (`build_households`), so a village's rows are
+        one slice and `np.add.reduceat` sums them about four times faster than `np.bincount`
+        with weights; integer sums do not depend on the order, so the result is the same.
+        """
+        if self._slices_for != villages:
+            counts = self.per_village(villages)
+            contiguous = (counts.size == villages and bool(np.all(counts > 0))
+                          and bool(np.all(np.diff(self.village) >= 0)))
+            self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])) if contiguous else None
+            self._slices_for = villages
+        if self._starts is None:
+            return np.bincount(self.village, weights=values, minlength=villages).astype(np.int64)
+        return np.add.reduceat(values, self._starts, dtype=np.int64)
 
 
 def build_households(scenario: Scenario, villages: Villages,

@@ -138,8 +138,8 @@ class Life:
             out.spending["points_scheme"] = float(yuan * scale)
             reward = ps.points_sorting_per_month * ps.yuan_per_point * scale
         s = sc.sorting
-        share_v = np.bincount(hh.village, weights=self.sorting, minlength=nv) / np.maximum(
-            hh.per_village(nv), 1)
+        per_v = np.maximum(hh.per_village(nv), 1)
+        share_v = hh.village_counts(self.sorting, nv) / per_v
         room = max(0.0, 1.0 - float(self.sorting.mean()) / s.max_share)
         pull = min(1.0, reward / s.reference_reward_yuan_per_month)
         start_p = (s.adopt_per_month_at_full_reward * pull
@@ -148,11 +148,10 @@ class Life:
         u = rng.random(hh.count)
         self.sorting = np.where(self.sorting, u >= stop_p, u < start_p)
         out.sorting_share = float(self.sorting.mean())
-        out.sorting_v = np.bincount(hh.village, weights=self.sorting, minlength=nv) / np.maximum(
-            hh.per_village(nv), 1)
+        out.sorting_v = hh.village_counts(self.sorting, nv) / per_v
         # --- rubbish, legacy dumps, clean-up
         r = sc.rubbish
-        sorter_persons_v = np.bincount(hh.village, weights=hh.size * self.sorting, minlength=nv)
+        sorter_persons_v = hh.village_counts(hh.size * self.sorting, nv).astype(float)
         other_persons = float(persons_v.sum() - sorter_persons_v.sum())
         sorter_t = sorter_persons_v.sum() * r.kg_per_person_day * days / 1000 * (
             1 - r.sorting_reduction_share)
@@ -202,7 +201,7 @@ class Life:
             burning = farming & (rng.random(hh.count) < burn)
             lost_days = burn * 10 * a.good_days_lost_per_10pct_burned / len(a.harvest_burn_months)
         out.straw_burning_events = int(burning.sum())
-        out.burning_v = np.bincount(hh.village, weights=burning, minlength=nv).astype(float)
+        out.burning_v = hh.village_counts(burning, nv).astype(float)
         p_good = max(0.0, a.good_day_chance_by_month[m0.month - 1] - lost_days / days)
         out.good_air_days = int(rng.binomial(days, p_good))
         # --- investors and sand sites

@@ -33,7 +33,7 @@ from sim.households import (
 )
 from sim.life import Life, rubbish_score
 from sim.livestock import LivestockHooks
-from sim.record import record_month
+from sim.record import declare_fixed_columns, record_month
 from sim.recorder import EventLog, Ledger, Recorder
 from sim.residents import Residents
 from sim.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
@@ -85,6 +85,7 @@ class Township:
         self.events = EventLog()
         self.ledger = Ledger()
         self.villages = build_villages(scenario)
+        declare_fixed_columns(self.recorder, self.villages, scenario.river.sections)
         layout = streams("layout")
         self.households = build_households(scenario, self.villages, layout)
         self.workshops: list[WorkshopAgent] = []
@@ -255,7 +256,7 @@ class Township:
         sc = self.scenario
         days = days_in_month(m0)
         hh = self.households
-        persons_v = np.bincount(hh.village, weights=hh.size, minlength=self.villages.count)
+        persons_v = hh.village_counts(hh.size, self.villages.count).astype(float)
         hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
                                self.farming.paddy.farming, self.streams("life"))

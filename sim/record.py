@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -10,12 +11,21 @@ import numpy as np
 from sim.archive import village_ranks
 from sim.households import NO_EMPLOYER
 from sim.life import INVESTOR_EMPLOYER_BASE
-from sim.schema import Treatment
+from sim.recorder import Recorder
+from sim.schema import Section, Treatment
+from sim.world import Villages
 
 if TYPE_CHECKING:
     from sim.model import Township
 
 POLLUTANTS = ("cod", "nh3n", "tp")
+
+
+def declare_fixed_columns(rec: Recorder, vil: Villages, sections: Sequence[Section]) -> None:
+    """The columns every month repeats: which village, which section, where."""
+    rec.fixed("villages", village=list(vil.names), zone=list(vil.zones), river_km=vil.river_km)
+    rec.fixed("sections", section=[s.name for s in sections],
+              river_km=[s.river_km for s in sections])
 
 
 def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, fields: Any,
@@ -27,9 +37,7 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     rec, hh, vil = town.recorder, town.households, town.villages
     nv = vil.count
     sections = town.scenario.river.sections
-    rec.rows("sections", m0, len(sections),
-             section=[s.name for s in sections], river_km=[s.river_km for s in sections],
-             flow_m3_s=q, cod_mg_l=samples[:, 0], nh3n_mg_l=samples[:, 1],
+    rec.rows("sections", m0, len(sections), flow_m3_s=q, cod_mg_l=samples[:, 0], nh3n_mg_l=samples[:, 1],
              tp_mg_l=samples[:, 2], cod_mg_l_mean=mean_c[:, 0], nh3n_mg_l_mean=mean_c[:, 1],
              tp_mg_l_mean=mean_c[:, 2], water_class=cls.astype(np.int64), meets_target=ok,
              sample_day=sample_day)
@@ -43,23 +51,22 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     for w in town.workshops:
         w_village[w.spec.village - 1] += work.loads_kg[w.index]
     in_workshop = (hh.employer != NO_EMPLOYER) & (hh.employer < INVESTOR_EMPLOYER_BASE)
-    jobs_v = np.bincount(hh.village[in_workshop], minlength=nv)
+    jobs_v = hh.village_counts(in_workshop, nv)
     industry_jobs = int((hh.employer >= INVESTOR_EMPLOYER_BASE).sum())
     rub_loads = life.rubbish_kg_per_day * days
     ind_loads = life.industry_kg_per_day * days
-    farmers_v = np.bincount(hh.village, weights=town.farming.paddy.farming, minlength=nv)
+    farmers_v = hh.village_counts(town.farming.paddy.farming, nv)
     cod_v = (hh_loads[:, 0] + w_village[:, 0] + stock_loads[:, 0]
              + field_loads[:, 0] + ind_loads[:, 0])
     rank, red, black = village_ranks(life.sorting_v, life.burning_v / np.maximum(farmers_v, 1),
                                      life.unresolved_v, cod_v / np.maximum(persons_v, 1))
     mood_v = np.bincount(hh.village, weights=town.residents.score, minlength=nv) / np.maximum(
         hh.per_village(nv), 1)
-    tjobs_v = np.bincount(hh.village[hh.tourism_job], minlength=nv)
-    seek_v = np.bincount(hh.village[hh.seeking], minlength=nv)
+    tjobs_v = hh.village_counts(hh.tourism_job, nv)
+    seek_v = hh.village_counts(hh.seeking, nv)
     income_v = np.bincount(hh.village, weights=inc, minlength=nv)
-    rec.rows("villages", m0, nv, village=list(vil.names), zone=list(vil.zones),
-             river_km=vil.river_km, population=persons_v.astype(np.int64),
-             households=np.bincount(hh.village, minlength=nv),
+    rec.rows("villages", m0, nv, population=persons_v.astype(np.int64),
+             households=hh.per_village(nv),
              income_per_capita_yuan=income_v / np.maximum(persons_v, 1),
              **{f"{p}_kg_households": hh_loads[:, k] for k, p in enumerate(POLLUTANTS)},
              **{f"{p}_kg_workshops": w_village[:, k] for k, p in enumerate(POLLUTANTS)},

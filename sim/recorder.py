@@ -5,6 +5,7 @@ Also the public-spending ledger and the dated event log that levers and agents w
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -16,8 +17,10 @@ import pandas as pd
 class Recorder:
     """Column-wise accumulators for the run's tidy tables.
 
-    `row` appends one row of scalars; `rows` appends a block of rows (arrays). A table takes
-    one kind or the other, so building it is one `np.asarray` or `np.concatenate` per column.
+    `row` appends one row of scalars; `rows` appends a block of rows (arrays), and `fixed`
+    declares a block table's columns that are the same in every block (names, positions),
+    stored once and repeated when the frame is built. A table takes one kind or the other, so
+    building it is one `np.asarray` or `np.concatenate` per column.
     """
 
     def __init__(self, scenario: str, replicate: int) -> None:
@@ -25,42 +28,62 @@ class Recorder:
         self.replicate = replicate
         self._cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self._block: dict[str, bool] = {}
+        self._dates: dict[str, list[np.datetime64]] = defaultdict(list)
+        self._fixed: dict[str, dict[str, np.ndarray]] = {}
 
     def _check(self, table: str, keys: Any, block: bool) -> dict[str, list[Any]]:
         cols = self._cols[table]
         if self._block.setdefault(table, block) != block:
             raise ValueError(f"table {table}: mixes row() and rows()")
-        if cols and len(cols) != len(keys) + 1:
-            raise ValueError(f"table {table}: columns changed: "
-                             f"{sorted(set(keys) ^ (set(cols) - {'date'}))}")
+        if cols and len(cols) != len(keys):
+            raise ValueError(f"table {table}: columns changed: {sorted(set(keys) ^ set(cols))}")
         return cols
 
     def row(self, table: str, when: date, **values: Any) -> None:
         """One row of scalars."""
         cols = self._check(table, values, block=False)
-        cols["date"].append(np.datetime64(when, "D"))
+        self._dates[table].append(np.datetime64(when, "D"))
         for key, value in values.items():
             cols[key].append(value)
+
+    def fixed(self, table: str, **columns: Any) -> None:
+        """Columns of block table `table` that every block repeats (set before its rows)."""
+        if self._cols[table]:
+            raise ValueError(f"table {table}: fixed columns must come before its rows")
+        self._fixed[table] = {k: np.array(v) for k, v in columns.items()}
 
     def rows(self, table: str, when: date, n: int, **columns: Any) -> None:
         """`n` rows; each column is a length-`n` sequence or a scalar repeated."""
         cols = self._check(table, columns, block=True)
-        cols["date"].append(np.full(n, np.datetime64(when, "D")))
+        fixed = self._fixed.get(table, {})
+        if any(v.shape != (n,) for v in fixed.values()):
+            raise ValueError(f"table {table}: fixed columns are not {n} rows long")
+        self._dates[table].append(np.datetime64(when, "D"))
         for key, value in columns.items():
-            if np.isscalar(value) or value is None:
-                cols[key].append(np.full(n, value))
+            if type(value) is np.ndarray:
+                arr = value.copy()  # a copy: never a reference to live state
+            elif np.isscalar(value) or value is None:
+                arr = np.full(n, value)
             else:
-                arr = np.array(value)  # a copy: never a reference to live state
-                if arr.shape != (n,):
-                    raise ValueError(f"table {table}, column {key}: shape {arr.shape} != ({n},)")
-                cols[key].append(arr)
+                arr = np.array(value)
+            if arr.shape != (n,):
+                raise ValueError(f"table {table}, column {key}: shape {arr.shape} != ({n},)")
+            cols[key].append(arr)
 
     def frame(self, table: str) -> pd.DataFrame:
         cols = self._cols.get(table)
         if not cols:
             raise KeyError(f"table {table} has no rows")
-        join = np.concatenate if self._block[table] else np.asarray
-        body = {k: join(v) for k, v in cols.items()}
+        dates = np.array(self._dates[table], dtype="datetime64[D]")
+        if self._block[table]:
+            first = next(iter(cols.values()))
+            sizes = [len(a) for a in first]
+            body: dict[str, Any] = {"date": np.repeat(dates, sizes)}
+            blocks = len(sizes)
+            body |= {k: np.tile(v, blocks) for k, v in self._fixed.get(table, {}).items()}
+            body |= {k: np.concatenate(v) for k, v in cols.items()}
+        else:
+            body = {"date": dates} | {k: np.asarray(v) for k, v in cols.items()}
         n = len(body["date"])
         body["date"] = pd.to_datetime(body["date"]).astype("datetime64[ns]")
         df = pd.DataFrame(body)
@@ -97,20 +120,27 @@ class EventLog:
 
 
 class Ledger:
-    """Public spending by lever, entered at the day it is paid (possibly scheduled ahead)."""
+    """Public spending by lever, entered at the day it is paid (possibly scheduled ahead).
+
+    Entries are kept in the order they were made (sums add them in that order) and indexed by
+    day, so a month's books read only that month's entries."""
 
     def __init__(self) -> None:
         self._entries: list[tuple[float, float, str]] = []
+        self._by_time: list[tuple[float, int]] = []  # (t, entry number), sorted
 
     def spend(self, t: float, yuan: float, lever: str) -> None:
         if yuan < 0:
             raise ValueError("spending must be non-negative")
+        insort(self._by_time, (t, len(self._entries)))
         self._entries.append((t, yuan, lever))
 
     def between(self, t0: float, t1: float) -> dict[str, float]:
         """Spending with t0 <= t < t1, by lever."""
+        lo = bisect_left(self._by_time, (t0, -1))
+        hi = bisect_left(self._by_time, (t1, -1))
         out: dict[str, float] = defaultdict(float)
-        for t, yuan, lever in self._entries:
-            if t0 <= t < t1:
-                out[lever] += yuan
+        for k in sorted(k for _, k in self._by_time[lo:hi]):
+            _, yuan, lever = self._entries[k]
+            out[lever] += yuan
         return dict(out)
