@@ -13,6 +13,11 @@ UNTIL  ?= 2035-12-31
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# the test extras add pytest, hypothesis and ema_workbench (for the EMA export's round trip)
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -23,7 +28,7 @@ run: $(BIN)/.installed
 		--until $(UNTIL) --replicates $(REPLICATES) --out $(OUT)
 	$(BIN)/greensim report $(OUT)/no_transition $(OUT)/as_reported --out $(OUT)/report.html
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed

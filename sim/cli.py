@@ -322,13 +322,20 @@ def outcomes() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: report.html beside the first run folder).")
 @click.option("--title", default=None, help="Title shown at the top of the report.")
+@click.option("--sensitivity", "sweep_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="A sweep folder analysed by `greensim sensitivity`: adds a section with its "
+                   "indices (repeatable).")
 @_clean_errors
-def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None) -> None:
-    """Build one self-contained HTML report from RUN_DIRS (tables on disk, no rerun)."""
+def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None,
+           sweep_dirs: tuple[Path, ...]) -> None:
+    """Build one self-contained HTML report from RUN_DIRS (tables on disk, no rerun).
+
+    With --sensitivity SWEEP_DIR, the report also shows that sweep's sensitivity indices (bar
+    charts per outcome and the table)."""
     from sim.report import build_report
 
     target = out or Path(run_dirs[0]).parent / "report.html"
-    path = build_report(list(run_dirs), target, title=title)
+    path = build_report(list(run_dirs), target, title=title, sensitivity=list(sweep_dirs))
     click.echo(f"wrote {path}")
 
 

@@ -37,8 +37,9 @@ from sim.report_figures import (
     survey_rows,
 )
 
-__all__ = ["ReportError", "RunData", "annual_band", "build_figures", "build_report", "class_grid",
-           "format_ci", "key_figures", "load_run", "mean_ci", "section_order", "spending_levers"]
+__all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
+           "build_report", "class_grid", "format_ci", "key_figures", "load_run",
+           "load_sensitivity_folder", "mean_ci", "section_order", "spending_levers"]
 
 TABLES: tuple[str, ...] = ("township", "villages", "sections", "events")
 _KEYS = ("scenario", "replicate", "date")
@@ -240,10 +241,81 @@ def _key_table(runs: Sequence[RunData]) -> str:
                        [[label, *(row.get(label, "—") for row in keys)] for label in labels])
 
 
-def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section]) -> str:
+INDEX_NOTES = {
+    "sobol": "S1 = first-order Sobol index (share of the outcome's variance due to the parameter "
+             "alone), ST = total index (with all its interactions); bars show 95 % bootstrap "
+             "CIs. ST much larger than S1 means the parameter acts through interactions.",
+    "morris": "μ* = mean absolute elementary effect (overall influence, in the outcome's units), "
+              "σ = their standard deviation (non-linearity or interactions); μ* bars show 95 % "
+              "bootstrap CIs.",
+    "lhs": "δ = Borgonovo's moment-independent index, S1 = first-order index estimated from the "
+           "same sample; bars show 95 % bootstrap CIs.",
+}
+
+
+@dataclass(frozen=True)
+class SensitivityData:
+    """The indices `greensim sensitivity` wrote for one sweep folder, and the sweep's design."""
+
+    folder: Path
+    meta: dict[str, Any]
+    table: pd.DataFrame
+
+
+def load_sensitivity_folder(folder: Path) -> SensitivityData:
+    """Read a sweep folder's sensitivity.parquet and sweep.json (ReportError if absent)."""
+    from sim.errors import GreensimError
+    from sim.sensitivity import load_sensitivity
+
+    try:
+        meta, table = load_sensitivity(Path(folder))
+    except GreensimError as exc:
+        raise ReportError(str(exc)) from None
+    return SensitivityData(Path(folder), meta, table)
+
+
+def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool) -> list[str]:
+    """The report's sensitivity section: per sweep, what was varied, a bar chart of the indices
+    per outcome and the table itself."""
+    from sim.sensitivity import index_figures
+
+    parts = ['<h2 id="sec-sensitivity">Sensitivity</h2>']
+    first = plotly_needed
+    for k, sweep in enumerate(sweeps):
+        design = sweep.meta["design"]
+        kind = str(design.get("kind", ""))
+        names = design.get("problem", {}).get("names", [])
+        method = str(sweep.table["method"].iloc[0]) if len(sweep.table) else kind
+        parts.append(f"<h3>{html.escape(sweep.folder.name)}: {html.escape(method)}</h3>")
+        parts.append(
+            f'<p class="note">{html.escape(kind)} design of {design.get("points", "?")} points '
+            f"× {sweep.meta.get('replicates', '?')} replicates on "
+            f"{html.escape(str(sweep.meta.get('base', 'the base scenario')))}, varying "
+            f"{html.escape(', '.join(map(str, names)))}. Each point's outcome is the mean of its "
+            f"replicates. {html.escape(INDEX_NOTES.get(kind, ''))}</p>")
+        for name, fig in index_figures(sweep.table):
+            parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
+                                     div_id=f"fig-sens-{k}-{name}",
+                                     default_height=f"{fig.layout.height}px",
+                                     config={"displaylogo": False}))
+            first = False
+        shown = sweep.table.copy()
+        for col in shown.columns:
+            if pd.api.types.is_float_dtype(shown[col]):
+                shown[col] = shown[col].map(lambda x: f"{x:.3g}")
+        parts.append(f"<details><summary>table of indices ({len(shown)} rows)</summary>")
+        parts.append(_html_table(list(shown.columns), shown.itertuples(index=False)))
+        parts.append("</details>")
+    return parts
+
+
+def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section],
+                sweeps: Sequence[SensitivityData] = ()) -> str:
     """The whole HTML page; plotly.js is embedded with the first figure only."""
     nav = " · ".join(f'<a href="#sec-{slug}">{html.escape(head)}</a>' for slug, head, _ in
                      sections)
+    if sweeps:
+        nav += ' · <a href="#sec-sensitivity">Sensitivity</a>'
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -271,6 +343,8 @@ def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section]
                                      default_height=f"{fig.layout.height}px",
                                      config={"displaylogo": False}))
             first = False
+    if sweeps:
+        parts += _sensitivity_html(sweeps, plotly_needed=first)
     parts.append(f'<h2 id="sec-events">Events (replicate 0, first {EVENT_ROWS})</h2>')
     for run in runs:
         table = events_table(run.events)
@@ -291,18 +365,21 @@ def _write_atomic(out: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None) -> Path:
-    """Write one self-contained HTML report comparing the given run folders; return its path."""
+def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None,
+                 sensitivity: Sequence[Path] = ()) -> Path:
+    """Write one self-contained HTML report comparing the given run folders, with a section of
+    sensitivity indices for each sweep folder in `sensitivity`; return its path."""
     if not run_dirs:
         raise ReportError("no run folders given")
     runs = [load_run(Path(d)) for d in run_dirs]
+    sweeps = [load_sensitivity_folder(Path(d)) for d in sensitivity]
     names = [r.name for r in runs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ReportError(f"scenario name(s) {', '.join(dupes)} appear in more than one run folder")
     colours = {r.name: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, r in enumerate(runs)}
     page = render_page(title or f"greensim: {' vs '.join(names)}", runs,
-                       build_sections(runs, colours))
+                       build_sections(runs, colours), sweeps)
     out = Path(out)
     _write_atomic(out, page)
     return out

@@ -12,6 +12,7 @@ self-contained, opens offline).
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -95,11 +96,10 @@ def _salib(kind: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray,
         return delta.analyze(problem, x, y, seed=seed)
 
 
-def figure_page(table: pd.DataFrame, title: str) -> str:
-    """One self-contained HTML page: a bar chart of the indices per outcome."""
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-             "</head><body style='font-family:sans-serif'>", f"<h1>{title}</h1>"]
-    first = True
+def index_figures(table: pd.DataFrame) -> list[tuple[str, go.Figure]]:
+    """One bar chart per outcome of a sensitivity table: each index per parameter, with its
+    95 % confidence interval as error bars where SALib gives one."""
+    figures: list[tuple[str, go.Figure]] = []
     for name, frame in table.groupby("outcome", sort=False):
         fig = go.Figure()
         pairs = [(c, f"{c}_conf" if f"{c}_conf" in frame.columns else None)
@@ -111,11 +111,41 @@ def figure_page(table: pd.DataFrame, title: str) -> str:
         unit = OUTCOMES[str(name)].unit if str(name) in OUTCOMES else ""
         fig.update_layout(title=f"{name} {f'[{unit}]' if unit else ''}", barmode="group",
                           height=360, margin=dict(l=40, r=20, t=50, b=80))
-        parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
+        figures.append((str(name), fig))
+    return figures
+
+
+def figure_page(table: pd.DataFrame, title: str) -> str:
+    """One self-contained HTML page: a bar chart of the indices per outcome."""
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+             "</head><body style='font-family:sans-serif'>", f"<h1>{title}</h1>"]
+    for k, (name, fig) in enumerate(index_figures(table)):
+        parts.append(pio.to_html(fig, include_plotlyjs=k == 0, full_html=False,
                                  div_id=f"sens-{name}"))
-        first = False
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def load_sensitivity(folder: Path) -> tuple[dict[str, Any], pd.DataFrame]:
+    """A sweep folder's sweep.json and the indices `greensim sensitivity` wrote beside it."""
+    folder = Path(folder)
+    meta_path, table_path = folder / "sweep.json", folder / "sensitivity.parquet"
+    if not meta_path.is_file():
+        raise GreensimError(f"{folder}: not a sweep folder (sweep.json missing; run "
+                            f"`greensim sweep` first)")
+    if not table_path.is_file():
+        raise GreensimError(f"{folder}: no sensitivity.parquet; run `greensim sensitivity "
+                            f"{folder}` first")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        table = pd.read_parquet(table_path)
+    except (OSError, ValueError) as exc:
+        raise GreensimError(f"{folder}: cannot read the sensitivity results ({exc})") from None
+    missing = {"outcome", "parameter", "method"} - set(table.columns)
+    if missing or "design" not in meta:
+        what = ", ".join(sorted(missing)) or "sweep.json: design"
+        raise GreensimError(f"{table_path}: not a sensitivity table (no {what})")
+    return meta, table
 
 
 def run_sensitivity(folder: Path, only: list[str] | None = None
@@ -134,4 +164,4 @@ def run_sensitivity(folder: Path, only: list[str] | None = None
     return table, notes, [folder / f"sensitivity.{e}" for e in ("csv", "parquet", "html")]
 
 
-__all__ = ["analyze", "figure_page", "run_sensitivity"]
+__all__ = ["analyze", "figure_page", "index_figures", "load_sensitivity", "run_sensitivity"]

@@ -24,6 +24,7 @@ from sim.sensitivity import run_sensitivity
 from sim.sweep import run_sweep
 
 from .conftest import SCENARIOS
+from .test_report import _write_run
 
 # Ishigami function, a = 7, b = 0.1: analytic Sobol indices (Ishigami & Homma 1990;
 # Saltelli et al. 2008, Global Sensitivity Analysis, §4.9).
@@ -135,12 +136,18 @@ def test_ema_archive_follows_save_results(tmp_path: Path) -> None:
 
 
 def test_ema_workbench_loads_the_archive(tmp_path: Path) -> None:
-    """Where ema_workbench is installed, its load_results reads the sweep's archive."""
-    ema = pytest.importorskip("ema_workbench")
+    """ema_workbench's own load_results reads the sweep's archive (a test extra)."""
+    import ema_workbench as ema
+
     design = build_design("lhs", PI_FACTORS, samples=5, seed=1)
     run_sweep(Ishigami(), design, replicates=2, seed=1, out=tmp_path)
     experiments, outcomes = ema.load_results(str(tmp_path / "ema_results.tar.gz"))
+    ours = pd.read_parquet(tmp_path / "experiments.parquet")
+    y = pd.read_parquet(tmp_path / "outcomes.parquet")["y"].to_numpy()
     assert len(experiments) == 10 and outcomes["y"].shape == (10,)
+    for name in ("x1", "x2", "x3"):
+        np.testing.assert_allclose(experiments[name].to_numpy(float), ours[name], rtol=1e-12)
+    np.testing.assert_allclose(outcomes["y"], y, rtol=1e-12)
 
 
 def test_model_sweep_and_sensitivity_commands(tmp_path: Path) -> None:
@@ -163,6 +170,30 @@ def test_model_sweep_and_sensitivity_commands(tmp_path: Path) -> None:
     cod = table[table["outcome"] == "cod_t_per_yr"].set_index("parameter")
     assert cod.loc["levers.shared_facility.build_months", "mu_star"] > 0
     assert (out / "sensitivity.html").read_text().count("<script") >= 1
+    # the main report shows the same indices in its own section
+    run_dir = _write_run(tmp_path / "runs" / "as_reported", "as_reported")
+    page = tmp_path / "report.html"
+    rep = CliRunner().invoke(cli, ["report", str(run_dir), "--sensitivity", str(out),
+                                   "--out", str(page)])
+    assert rep.exit_code == 0, rep.output
+    text = page.read_text(encoding="utf-8")
+    assert 'id="sec-sensitivity"' in text and 'id="fig-sens-0-cod_t_per_yr"' in text
+    assert text.count("plotly.js v") == 1 and "Morris elementary effects" in text
+    assert "levers.shared_facility.build_months" in text and "mu_star" in text
+
+
+def test_report_sensitivity_needs_the_indices(tmp_path: Path) -> None:
+    """A sweep folder without sensitivity.parquet is a clear error naming it (exit 2), and no
+    report is written."""
+    sweep = tmp_path / "sw"
+    sweep.mkdir()
+    (sweep / "sweep.json").write_text(json.dumps({"design": {"kind": "morris"}}))
+    run_dir = _write_run(tmp_path / "runs" / "as_reported", "as_reported")
+    page = tmp_path / "report.html"
+    res = CliRunner().invoke(cli, ["report", str(run_dir), "--sensitivity", str(sweep),
+                                   "--out", str(page)])
+    assert res.exit_code == 2 and "sensitivity.parquet" in res.output and str(sweep) in res.output
+    assert "Traceback" not in res.output and not page.exists()
 
 
 @pytest.mark.parametrize(("args", "needle"), [
