@@ -26,42 +26,66 @@ def village_ranks(sorting_share: np.ndarray, burning_per_household: np.ndarray,
     return final, final <= listed, final > n - listed
 
 
+SUMS = ("good_air_days", "rubbish_t", "public_spending_yuan", "issues_raised",
+        "issues_resolved")
+LASTS = ("legacy_rubbish_t", "green_area_mu")
+MEANS = ("sections_meeting_target_share", "council_participation_share")
+PROJECT_KINDS = ("closure", "facility_online", "investment", "retrofit", "sand_site_closed",
+                 "investor_refused")
+
+
 def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
                   events: pd.DataFrame) -> pd.DataFrame:
-    """One row per replicate-year: environmental quality, projects and their costs, feedback."""
-    tw = township.assign(year=township["date"].dt.year)
-    if "satisfaction_rank" in tw.columns and "satisfaction_survey" in tw.columns:
-        # the rank is carried between surveys; only survey months count for the year
-        tw["satisfaction_rank"] = tw["satisfaction_rank"].where(tw["satisfaction_survey"].notna())
-    sec = sections.assign(year=sections["date"].dt.year)
+    """One row per replicate-year: environmental quality, projects and their costs, feedback.
+
+    Columns of one kind of aggregate are computed together (one pass of pandas' grouped sum,
+    mean, last or min over all of them), and a single run's tables are grouped by year alone."""
+    year = township["date"].dt.year.rename("year")
     keys = ["scenario", "replicate", "year"]
-    agg = {"months": ("date", "size"), "good_air_days": ("good_air_days", "sum"),
-           "rubbish_t": ("rubbish_t", "sum"), "legacy_rubbish_t": ("legacy_rubbish_t", "last"),
-           "green_area_mu": ("green_area_mu", "last"),
-           "sections_meeting_target_share": ("sections_meeting_target_share", "mean"),
-           "public_spending_yuan": ("public_spending_yuan", "sum"),
-           "satisfaction_survey_mean": ("satisfaction_survey", "mean"),
-           "satisfaction_rank_best": ("satisfaction_rank", "min"),
-           "issues_raised": ("issues_raised", "sum"), "issues_resolved": ("issues_resolved", "sum"),
-           "council_participation_share": ("council_participation_share", "mean")}
-    agg = {k: v for k, v in agg.items() if v[1] == "size" or v[0] in tw.columns}
-    for col in tw.columns:
-        if col.startswith("public_spending_yuan_"):
-            agg[col] = (col, "sum")
-    out = tw.groupby(keys, sort=True).agg(**agg).reset_index()
-    cls = sec.groupby([*keys, "section"])["water_class"].mean().unstack("section")
+    single = township["scenario"].nunique() <= 1 and township["replicate"].nunique() <= 1
+    by = [year] if single else [township["scenario"], township["replicate"], year]
+    grouped = township.groupby(by, sort=True)
+    pieces = [grouped.size().rename("months")]
+    for how, names in (("sum", SUMS), ("last", LASTS), ("mean", MEANS)):
+        cols = [c for c in names if c in township.columns]
+        if cols:
+            pieces.append(getattr(grouped[cols], how)())
+    if "satisfaction_survey" in township.columns:
+        pieces.append(grouped["satisfaction_survey"].mean().rename("satisfaction_survey_mean"))
+        if "satisfaction_rank" in township.columns:
+            # the rank is carried between surveys; only survey months count for the year
+            rank = township["satisfaction_rank"].where(township["satisfaction_survey"].notna())
+            pieces.append(rank.groupby(by, sort=True).min().rename("satisfaction_rank_best"))
+    levers = [c for c in township.columns if c.startswith("public_spending_yuan_")]
+    if levers:
+        pieces.append(grouped[levers].sum())
+    out = pd.concat(pieces, axis=1)
+    order = ["months", "good_air_days", "rubbish_t", "legacy_rubbish_t", "green_area_mu",
+             "sections_meeting_target_share", "public_spending_yuan",
+             "satisfaction_survey_mean", "satisfaction_rank_best", "issues_raised",
+             "issues_resolved", "council_participation_share", *levers]
+    out = out[[c for c in order if c in out.columns]]
+    sec_year = sections["date"].dt.year.rename("year")
+    sec_by = [sec_year] if single else [sections["scenario"], sections["replicate"], sec_year]
+    cls = sections.groupby([*sec_by, sections["section"]], sort=True)["water_class"].mean()
+    cls = cls.unstack("section")
     cls.columns = [f"water_class_mean_{c}" for c in cls.columns]
-    out = out.merge(cls.reset_index(), on=keys, how="left")
+    out = out.join(cls, how="left")
     if len(events):
-        ev = events.assign(year=events["date"].dt.year)
-        projects = ev[ev["kind"].isin(["closure", "facility_online", "investment", "retrofit",
-                                       "sand_site_closed", "investor_refused"])]
-        label = (projects["kind"].astype(str) + " " + projects["subject"].astype(str))
-        text = label.groupby([projects[k] for k in keys]).agg("; ".join).rename("projects")
-        out = out.merge(text.reset_index(), on=keys, how="left")
+        ev = events[events["kind"].isin(PROJECT_KINDS)]
+        ev_year = ev["date"].dt.year.rename("year")
+        label = ev["kind"].astype(str) + " " + ev["subject"].astype(str)
+        ev_by = [ev_year] if single else [ev["scenario"], ev["replicate"], ev_year]
+        out = out.join(label.groupby(ev_by).agg("; ".join).rename("projects"), how="left")
     else:
         out["projects"] = ""
     out["projects"] = out["projects"].fillna("").astype("string")
-    out.insert(2, "date", pd.to_datetime(out["year"].astype(str) + "-01-01").astype(
-        "datetime64[ns]"))
+    out = out.reset_index()
+    if single:
+        first = township.iloc[:1]
+        out.insert(0, "replicate", np.repeat(first["replicate"].to_numpy(), len(out)))
+        out.insert(0, "scenario", pd.Series(np.repeat(first["scenario"].to_numpy(), len(out)),
+                                            dtype=township["scenario"].dtype))
+    years = out["year"].to_numpy(dtype=np.int64) - 1970
+    out.insert(2, "date", years.astype("datetime64[Y]").astype("datetime64[ns]"))
     return out

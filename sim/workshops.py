@@ -62,13 +62,16 @@ class WorkshopAgent:
 
     def __post_init__(self) -> None:
         self._raw = self.spec.flow_m3_per_day * as_array(self.spec.concentration_mg_l) / 1000.0
+        self._unit_cost: tuple[TreatmentCosts, float] | None = None
 
     def raw_load_kg_per_day(self) -> np.ndarray:
         """Pollutants in its untreated wastewater, kg/day (COD, NH3-N, TP)."""
         return self._raw.copy()
 
     def self_treatment_cost_yuan_per_m3(self, costs: TreatmentCosts) -> float:
-        return unit_cost_yuan_per_m3(self.spec.flow_m3_per_day, costs)
+        if self._unit_cost is None or self._unit_cost[0] is not costs:  # once per run
+            self._unit_cost = (costs, unit_cost_yuan_per_m3(self.spec.flow_m3_per_day, costs))
+        return self._unit_cost[1]
 
     def monthly_profit_yuan(self, open_days: float, days: int, treatment_cost_yuan: float
                             ) -> float:
@@ -121,51 +124,62 @@ def settle_workshops(agents: list[WorkshopAgent], t0: float, t1: float, sample_t
                      plant_capacity_m3_per_day: float, margin_share: float,
                      fee_cost_share: float, plant_down_share: float,
                      plant_down_at_sample: bool) -> WorkshopMonth:
-    """Time-weighted discharges, treatment costs and profits of every workshop over [t0, t1)."""
+    """Time-weighted discharges, treatment costs and profits of every workshop over [t0, t1).
+
+    Days in each status, costs and profits are worked out workshop by workshop (scalars);
+    the loads are then one array expression over all workshops (the same operations, element
+    by element, as one workshop at a time)."""
     days = t1 - t0
     n = len(agents)
     out = WorkshopMonth(loads_kg=np.zeros((n, 3)), sample_kg_per_day=np.zeros((n, 3)),
                         outfall_kg=np.zeros(3), outfall_sample_kg_per_day=np.zeros(3))
     self_removal = as_array(costs.self_treatment_removal)
-    d_conn = [(days if a.log.current == Treatment.CONNECTED else 0.0)
-              if a.log.constant_since(t0) else a.log.days_in(Treatment.CONNECTED, t0, t1)
-              for a in agents]
-    conn_flow_days = sum(a.spec.flow_m3_per_day * d for a, d in zip(agents, d_conn, strict=True))
+    d_dis, d_self, d_conn = np.zeros(n), np.zeros(n), np.zeros(n)
+    sample_status: list[Treatment] = []
+    for k, a in enumerate(agents):
+        log = a.log
+        if log.constant_since(t0):
+            cur = log.current
+            d_dis[k] = days if cur == Treatment.DISCHARGING else 0.0
+            d_self[k] = days if cur == Treatment.SELF_TREATING else 0.0
+            d_conn[k] = days if cur == Treatment.CONNECTED else 0.0
+            sample_status.append(cur if log.constant_since(sample_t) else log.at(sample_t))
+        else:
+            d_dis[k] = log.days_in(Treatment.DISCHARGING, t0, t1)
+            d_self[k] = log.days_in(Treatment.SELF_TREATING, t0, t1)
+            d_conn[k] = log.days_in(Treatment.CONNECTED, t0, t1)
+            sample_status.append(log.at(sample_t))
+    flows = [a.spec.flow_m3_per_day for a in agents]
+    conn_flow_days = sum(q * d for q, d in zip(flows, d_conn.tolist(), strict=True))
     mean_conn_flow = conn_flow_days / days
     if conn_flow_days > 0:
         out.fee_yuan_per_m3 = fee_cost_share * shared_fee_yuan_per_m3(mean_conn_flow, costs,
                                                                       margin_share)
-    connected_raw = np.zeros(3)
-    connected_sample = np.zeros(3)
-    for a, d_c in zip(agents, d_conn, strict=True):
-        raw, q = a._raw, a.spec.flow_m3_per_day
-        if a.log.constant_since(t0):
-            cur = a.log.current
-            d_dis = days if cur == Treatment.DISCHARGING else 0.0
-            d_self = days if cur == Treatment.SELF_TREATING else 0.0
-        else:
-            d_dis = a.log.days_in(Treatment.DISCHARGING, t0, t1)
-            d_self = a.log.days_in(Treatment.SELF_TREATING, t0, t1)
-        out.loads_kg[a.index] = raw * (d_dis + d_self * (1.0 - self_removal))
-        at_sample = a.log.at(sample_t)
-        if at_sample == Treatment.DISCHARGING:
-            out.sample_kg_per_day[a.index] = raw
-        elif at_sample == Treatment.SELF_TREATING:
-            out.sample_kg_per_day[a.index] = raw * (1.0 - self_removal)
-        elif at_sample == Treatment.CONNECTED:
-            connected_sample += raw
-        connected_raw += raw * d_c
+    for k, a in enumerate(agents):
+        q, d_c, d_s = flows[k], float(d_conn[k]), float(d_self[k])
         out.connected_m3 += q * d_c
         self_unit = a.self_treatment_cost_yuan_per_m3(costs)
         fee = q * d_c * out.fee_yuan_per_m3 if d_c > 0 else 0.0
-        own = q * d_self * self_unit
+        own = q * d_s * self_unit
         out.fees_yuan += fee
         out.self_treatment_yuan += own
         if a.status == Treatment.CONNECTED:
             out.savings.append(1.0 - out.fee_yuan_per_m3 / self_unit)
-        open_days = d_dis + d_self + d_c
+        open_days = float(d_dis[k]) + d_s + d_c
         if open_days > 0:
             out.profits.append((a.index, a.monthly_profit_yuan(open_days, int(days), fee + own)))
+    index = [a.index for a in agents]
+    raw = np.array([a._raw for a in agents]).reshape(n, 3)
+    keep = 1.0 - self_removal
+    out.loads_kg[index] = raw * (d_dis[:, None] + d_self[:, None] * keep[None, :])
+    discharging = np.array([s == Treatment.DISCHARGING for s in sample_status], dtype=bool)
+    self_treating = np.array([s == Treatment.SELF_TREATING for s in sample_status], dtype=bool)
+    connected = np.array([s == Treatment.CONNECTED for s in sample_status], dtype=bool)
+    out.sample_kg_per_day[index] = np.where(discharging[:, None], raw, 0.0)
+    out.sample_kg_per_day[np.asarray(index)[self_treating]] = raw[self_treating] * keep
+    # sums over workshops in their order, as the one-at-a-time accounting added them
+    connected_raw = (raw * d_conn[:, None]).sum(axis=0) if n else np.zeros(3)
+    connected_sample = raw[connected].sum(axis=0) if connected.any() else np.zeros(3)
     if plant_removal is not None and conn_flow_days > 0:
         out.overflow_share = max(0.0, 1.0 - plant_capacity_m3_per_day / mean_conn_flow)
         out.outfall_kg = connected_raw * treated_share(plant_removal, plant_down_share,
