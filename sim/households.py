@@ -181,33 +181,45 @@ def household_month_one(hh: HouseholdState, i: int, level: float, income: Income
 
 
 def assign_tourism_jobs(hh: HouseholdState, target: int, host_village: np.ndarray,
-                        rng: np.random.Generator) -> int:
+                        rng: np.random.Generator,
+                        host_households: np.ndarray | None = None) -> int:
     """Bring the number of tourism jobs to `target`: job seekers first, then households of the
     host villages without a job; when jobs are cut, those of the highest-numbered households
-    go (a fixed, reproducible order). Returns the number hired (0 when cutting)."""
-    current = np.flatnonzero(hh.tourism_job)
-    if target < current.size:
-        hh.tourism_job[current[target:]] = False
+    go (a fixed, reproducible order). Returns the number hired (0 when cutting).
+
+    `host_households` is `host_village[hh.village]`, for callers that keep it (it never changes).
+    """
+    jobs = hh.tourism_job
+    held = int(np.count_nonzero(jobs))
+    if target < held:
+        jobs[np.flatnonzero(jobs)[target:]] = False
         return 0
-    need = target - current.size
-    free = ~hh.tourism_job & (hh.employer == NO_EMPLOYER)
+    need = target - held
+    if need == 0:
+        return 0
+    free = ~jobs & (hh.employer == NO_EMPLOYER)
     seekers = np.flatnonzero(free & hh.seeking)[:need]
-    hh.tourism_job[seekers] = True
+    # free households not seeking, taken before the seekers hired here stop seeking
+    idle = free & ~hh.seeking
+    jobs[seekers] = True
     hh.seeking[seekers] = False
     need -= seekers.size
     if need > 0:
-        pool = np.flatnonzero(free & ~hh.seeking & host_village[hh.village] & ~hh.tourism_job)
+        if host_households is None:
+            host_households = host_village[hh.village]
+        pool = np.flatnonzero(idle & host_households)
         if pool.size:
             pick = rng.choice(pool, size=min(need, pool.size), replace=False)
-            hh.tourism_job[np.sort(pick)] = True
-    return target - current.size
+            jobs[np.sort(pick)] = True
+    return target - held
 
 
 def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> None:
     """Spread `yuan` over the households of villages in proportion to `village_share`."""
-    if yuan == 0 or village_share.sum() <= 0:
+    total = village_share.sum()
+    if yuan == 0 or total <= 0:
         return
     counts = hh.per_village(village_share.size)
-    per_household = np.divide(yuan * village_share / village_share.sum(), counts,
+    per_household = np.divide(yuan * village_share / total, counts,
                               out=np.zeros(village_share.size), where=counts > 0)
     hh.extra_yuan += per_household[hh.village]

@@ -46,6 +46,7 @@ class TourismEconomy:
         self.hh = households
         self.host = host_shares(villages.zones, p.park_share_of_visits)
         self.host_village = self.host > 0
+        self.host_households = self.host_village[households.village]  # villages never change
         self.state = TourismState(beds=p.initial_beds,
                                   trail_capacity=p.initial_trail_visitors_per_day,
                                   classes=deque(maxlen=p.river_perception_months))
@@ -54,6 +55,7 @@ class TourismEconomy:
         self._add_homestays(math.ceil(p.initial_beds / p.homestay_beds), p.initial_beds, rng)
         conc = scenario.sewage.concentration_mg_l
         self._conc = np.array([conc.cod, conc.nh3n, conc.tp])
+        self._entry = villages.sewage_river_entry_share[:, None]
 
     def _add_homestays(self, n: int, beds: int, rng: np.random.Generator) -> None:
         if n <= 0:
@@ -76,7 +78,10 @@ class TourismEconomy:
 
     def perceived_class(self) -> float:
         c = self.state.classes
-        return float(np.mean(c)) if c else float(self.p.river_reference_class)
+        if not c:
+            return float(self.p.river_reference_class)
+        # np.mean's own steps (pairwise sum, then divide by the count) without its overhead
+        return float(np.add.reduce(np.fromiter(c, dtype=float, count=len(c)))) / len(c)
 
     def month(self, m0: date, level: float, rng: np.random.Generator,
               jobs_rng: np.random.Generator) -> VisitorsMonth:
@@ -86,17 +91,20 @@ class TourismEconomy:
         # jobs follow the past year's visits
         yearly = sum(st.visits_12m) * 12.0 / len(st.visits_12m)
         target = int(round(p.jobs_per_1000_visits * yearly / 1000.0))
-        assign_tourism_jobs(hh, target, self.host_village, jobs_rng)
+        assign_tourism_jobs(hh, target, self.host_village, jobs_rng, self.host_households)
+        jobs = int(np.count_nonzero(hh.tourism_job))  # no job changes hands below
         wage = p.tourism_wage_yuan_per_month * level
         hh.extra_yuan[hh.tourism_job] += wage
         # what stays in the township: wages first, the rest to bed owners and host villages
         local = res.revenue_yuan * p.local_capture_share
-        profit = local - wage * int(hh.tourism_job.sum())
+        profit = local - wage * jobs
         night_share = res.night_revenue_yuan / res.revenue_yuan if res.revenue_yuan > 0 else 0.0
         night_profit = profit * night_share
         private = float(self.owner_beds.sum())
         if st.beds > 0 and self.owners.size:
-            np.add.at(hh.extra_yuan, self.owners, night_profit * self.owner_beds / st.beds)
+            # owners are distinct households (`_add_homestays`), so plain fancy indexing adds
+            # each share once, as np.add.at would, and faster
+            hh.extra_yuan[self.owners] += night_profit * self.owner_beds / st.beds
         collective = profit - (night_profit * private / st.beds if st.beds > 0 else 0.0)
         pay_villages(hh, collective, self.host)
         opened = 0
@@ -108,9 +116,9 @@ class TourismEconomy:
         days = days_in_month(m0)
         litres_per_day = res.sewage_litres / days
         tourist = (litres_per_day * self.host)[:, None] * self._conc[None, :] / 1e6
-        tourist = tourist * self.villages.sewage_river_entry_share[:, None]
+        tourist = tourist * self._entry
         return VisitorsMonth(
             result=res, tourist_kg_per_day=tourist, visits_by_village=res.visits * self.host,
-            revenue_by_village=res.revenue_yuan * self.host, jobs=int(hh.tourism_job.sum()),
+            revenue_by_village=res.revenue_yuan * self.host, jobs=jobs,
             beds=st.beds, homestays=st.homestays, new_homestays=opened,
             marketing_yuan=st.marketing_yuan_per_year / 12.0)

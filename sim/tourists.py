@@ -34,16 +34,27 @@ def holidays(year: int) -> frozenset[date]:
 
 def day_weights(year: int, month: int, params: Tourism) -> np.ndarray:
     """Relative visits of each day of the month (sums to 1): weekdays 1, weekends, holidays."""
-    n = calendar.monthrange(year, month)[1]
-    hol = holidays(year)
-    w = np.ones(n)
-    for d in range(n):
-        day = date(year, month, d + 1)
-        if day in hol:
-            w[d] = params.holiday_day_factor
-        elif day.weekday() >= 5:
-            w[d] = params.weekend_day_factor
-    return w / w.sum()
+    return _day_weights(year, month, params.weekend_day_factor, params.holiday_day_factor)
+
+
+@lru_cache(maxsize=1024)
+def _day_weights(year: int, month: int, weekend: float, holiday: float) -> np.ndarray:
+    """`day_weights` by calendar and factors: the same every run, so computed once (read-only)."""
+    first, n = calendar.monthrange(year, month)  # weekday of the 1st (Monday 0), days
+    hol = {day.day for day in holidays(year) if day.month == month}
+    w = np.array([holiday if d + 1 in hol else weekend if (first + d) % 7 >= 5 else 1.0
+                  for d in range(n)], dtype=float)
+    w = w / w.sum()
+    w.flags.writeable = False
+    return w
+
+
+@lru_cache(maxsize=64)
+def _month_index(monthly_index: tuple[float, ...]) -> tuple[float, ...]:
+    """The monthly index scaled to mean 1 (a parameter, so computed once per value)."""
+    idx = np.asarray(monthly_index, dtype=float)
+    idx = idx / idx.mean() if idx.mean() > 0 else idx
+    return tuple(idx.tolist())
 
 
 def host_shares(zones: tuple[str, ...], park_share: float) -> np.ndarray:
@@ -112,9 +123,8 @@ def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_
                   perceived_class: float, price_level: float,
                   rng: np.random.Generator) -> TourismMonth:
     """Simulate one month of visits day by day; update the state (beds carried, reputation)."""
-    idx = np.asarray(p.monthly_index, dtype=float)
-    idx = idx / idx.mean() if idx.mean() > 0 else idx
-    growth = (1.0 + p.trend_per_year) ** years_elapsed * np.exp(state.trend_log)
+    idx = _month_index(tuple(p.monthly_index))
+    growth = (1.0 + p.trend_per_year) ** years_elapsed * float(np.exp(state.trend_log))
     expected = p.base_visits_per_year / 12.0 * idx[month - 1] * growth * demand_multiplier(
         state, p, perceived_class)
     w = day_weights(year, month, p)
@@ -125,19 +135,26 @@ def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_
     carry = min(state.carry_guests, beds)
     guests = nights = refused = left = 0.0
     crowd_sum = 0.0
-    for d in range(w.size):
-        free = max(0.0, beds - carry)
-        take = min(want_night[d], free)
-        no_bed = want_night[d] - take
-        leave = no_bed * p.turned_away_leave_share
+    # The ledger runs on Python floats (same IEEE arithmetic as numpy scalars, much faster);
+    # `x if x > 0.0 else 0.0` is max(0.0, x) and `b if b < a else a` is min(a, b), inlined.
+    leave_share = p.turned_away_leave_share
+    two_night = p.two_night_share
+    trail = state.trail_capacity
+    threshold = p.crowding_threshold_share
+    for want, came in zip(want_night.tolist(), persons.tolist(), strict=True):
+        free = beds - carry
+        free = free if free > 0.0 else 0.0
+        take = free if free < want else want
+        no_bed = want - take
+        leave = no_bed * leave_share
         nights += take + carry
         guests += take
         refused += no_bed
         left += leave
-        on_trails = persons[d] - leave + carry
-        crowd_sum += on_trails * max(0.0, on_trails / state.trail_capacity
-                                     - p.crowding_threshold_share)
-        carry = take * p.two_night_share
+        on_trails = came - leave + carry
+        excess = on_trails / trail - threshold
+        crowd_sum += on_trails * (excess if excess > 0.0 else 0.0)
+        carry = take * two_night
     state.carry_guests = carry
     visits = float(persons.sum()) - left
     day_visits = visits - guests
