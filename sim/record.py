@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     field_loads = fields.farmland_kg_per_day * days
     co_hh_v, co_mu_v = town.farming.paddy.village_counts()
     w_village = np.zeros((nv, 3))
-    for w in town.workshops:
-        w_village[w.spec.village - 1] += work.loads_kg[w.index]
+    # added workshop by workshop, in order (np.add.at is unbuffered)
+    np.add.at(w_village, [w.spec.village - 1 for w in town.workshops],
+              work.loads_kg[[w.index for w in town.workshops]])
     in_workshop = (hh.employer != NO_EMPLOYER) & (hh.employer < INVESTOR_EMPLOYER_BASE)
     jobs_v = hh.village_counts(in_workshop, nv)
     industry_jobs = int((hh.employer >= INVESTOR_EMPLOYER_BASE).sum())
@@ -83,7 +85,7 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)
     ws_total = work.loads_kg.sum(axis=0) + work.outfall_kg
-    status = [w.status for w in town.workshops]
+    status = Counter(w.status for w in town.workshops)
     population = float(persons_v.sum())
     tr = visitors.result
     rec.row(
@@ -100,10 +102,10 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         river_flow_m3_s=q_exit,
         sections_meeting_target_share=float(ok.mean()),
         worst_water_class=int(cls.max()),
-        workshops_open=sum(s != Treatment.CLOSED for s in status),
-        workshops_discharging=sum(s == Treatment.DISCHARGING for s in status),
-        workshops_self_treating=sum(s == Treatment.SELF_TREATING for s in status),
-        workshops_connected=sum(s == Treatment.CONNECTED for s in status),
+        workshops_open=len(town.workshops) - status[Treatment.CLOSED],
+        workshops_discharging=status[Treatment.DISCHARGING],
+        workshops_self_treating=status[Treatment.SELF_TREATING],
+        workshops_connected=status[Treatment.CONNECTED],
         workshop_jobs=int(jobs_v.sum()), job_seekers=int(seek_v.sum()),
         income_per_capita_yuan=float(inc.sum() / population),
         public_spending_yuan=float(sum(spending.values())),

@@ -30,6 +30,7 @@ class Recorder:
         self._block: dict[str, bool] = {}
         self._dates: dict[str, list[np.datetime64]] = defaultdict(list)
         self._fixed: dict[str, dict[str, np.ndarray]] = {}
+        self._size: dict[str, int] = {}  # rows per block of a table with fixed columns
 
     def _check(self, table: str, keys: Any, block: bool) -> dict[str, list[Any]]:
         cols = self._cols[table]
@@ -51,13 +52,17 @@ class Recorder:
         if self._cols[table]:
             raise ValueError(f"table {table}: fixed columns must come before its rows")
         self._fixed[table] = {k: np.array(v) for k, v in columns.items()}
+        sizes = {len(v) for v in self._fixed[table].values()}
+        if len(sizes) > 1:
+            raise ValueError(f"table {table}: fixed columns of different lengths {sorted(sizes)}")
+        self._size[table] = sizes.pop() if sizes else 0
 
     def rows(self, table: str, when: date, n: int, **columns: Any) -> None:
         """`n` rows; each column is a length-`n` sequence or a scalar repeated."""
         cols = self._check(table, columns, block=True)
-        fixed = self._fixed.get(table, {})
-        if any(v.shape != (n,) for v in fixed.values()):
-            raise ValueError(f"table {table}: fixed columns are not {n} rows long")
+        if table in self._size and self._size[table] != n:
+            raise ValueError(f"table {table}: {n} rows, but its fixed columns have "
+                             f"{self._size[table]}")
         self._dates[table].append(np.datetime64(when, "D"))
         for key, value in columns.items():
             if type(value) is np.ndarray:

@@ -155,3 +155,40 @@ def test_connected_workshops_save_on_treatment() -> None:
                          ["end_date=2025-06-30", "treatment_costs.scale_exponent=1"])
     flat_saving = run(flat, 1, 0).tables["township"]["connected_saving_share"].dropna()
     assert (flat_saving < 0).all()
+
+
+def test_recorder_fixed_columns_copies_and_sizes() -> None:
+    """Fixed columns repeat in every block; recorded arrays are copies; a block of another size
+    than the fixed columns is refused."""
+    from datetime import date
+
+    from sim.recorder import Recorder
+
+    rec = Recorder("s", 3)
+    rec.fixed("t", name=["a", "b"], km=[0.0, 1.5])
+    live = np.array([1.0, 2.0])
+    rec.rows("t", date(2024, 1, 1), 2, x=live, flag=True)
+    live[:] = 9.0  # the model mutates its state afterwards; the table must not change
+    rec.rows("t", date(2024, 2, 1), 2, x=live, flag=False)
+    df = rec.frame("t")
+    assert list(df.columns) == ["scenario", "replicate", "date", "name", "km", "x", "flag"]
+    assert df["name"].tolist() == ["a", "b", "a", "b"] and df["km"].tolist() == [0, 1.5, 0, 1.5]
+    assert df["x"].tolist() == [1.0, 2.0, 9.0, 9.0]
+    assert df["date"].dt.month.tolist() == [1, 1, 2, 2] and df["replicate"].eq(3).all()
+    with pytest.raises(ValueError, match="3 rows, but its fixed columns have 2"):
+        rec.rows("t", date(2024, 3, 1), 3, x=np.zeros(3), flag=True)
+
+
+def test_ledger_reads_a_month_in_entry_order() -> None:
+    """Spending scheduled ahead is counted in its own month, summed in the order entered."""
+    from sim.recorder import Ledger
+
+    ledger = Ledger()
+    ledger.spend(40.0, 0.1, "a")   # paid next month, entered first
+    ledger.spend(5.0, 0.2, "a")
+    ledger.spend(31.0, 0.3, "a")
+    ledger.spend(5.0, 7.0, "b")
+    ledger.spend(30.999, 1e16, "a")
+    assert ledger.between(0.0, 31.0) == {"a": 0.2 + 1e16, "b": 7.0}
+    assert ledger.between(31.0, 59.0) == {"a": 0.1 + 0.3}  # entry order, not time order
+    assert ledger.between(59.0, 90.0) == {}
