@@ -41,7 +41,6 @@ def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
     Columns of one kind of aggregate are computed together (one pass of pandas' grouped sum,
     mean, last or min over all of them), and a single run's tables are grouped by year alone."""
     year = township["date"].dt.year.rename("year")
-    keys = ["scenario", "replicate", "year"]
     single = township["scenario"].nunique() <= 1 and township["replicate"].nunique() <= 1
     by = [year] if single else [township["scenario"], township["replicate"], year]
     grouped = township.groupby(by, sort=True)

@@ -38,10 +38,10 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     rec, hh, vil = town.recorder, town.households, town.villages
     nv = vil.count
     sections = town.scenario.river.sections
-    rec.rows("sections", m0, len(sections), flow_m3_s=q, cod_mg_l=samples[:, 0], nh3n_mg_l=samples[:, 1],
-             tp_mg_l=samples[:, 2], cod_mg_l_mean=mean_c[:, 0], nh3n_mg_l_mean=mean_c[:, 1],
-             tp_mg_l_mean=mean_c[:, 2], water_class=cls.astype(np.int64), meets_target=ok,
-             sample_day=sample_day)
+    rec.rows("sections", m0, len(sections), flow_m3_s=q, cod_mg_l=samples[:, 0],
+             nh3n_mg_l=samples[:, 1], tp_mg_l=samples[:, 2], cod_mg_l_mean=mean_c[:, 0],
+             nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
+             water_class=cls.astype(np.int64), meets_target=ok, sample_day=sample_day)
     inc = town._income
     hh_loads = hh_rate * days
     tour_loads = visitors.tourist_kg_per_day * days
