@@ -70,33 +70,56 @@ class Farming:
         self.paddy = PaddySector(scenario.paddy, scenario.levers.coculture, villages, hh, layout)
         self.hooks = hooks
         self.forest_host = (zones == "hilly").astype(float)
+        lv = scenario.levers.manure_retrofit
+        self._lever_start = day_of(scenario.start_date, lv.start) if lv is not None else 0.0
+        # last month's per-farm loads and their village sums: reused while no farm changes
+        self._loads: list[np.ndarray] = []
+        self._livestock = np.zeros((villages.count, 3))
 
     def lever_active(self, day: float) -> object:
         lv = self.sc.levers.manure_retrofit
-        if lv is not None and day >= day_of(self.sc.start_date, lv.start):
+        if lv is not None and day >= self._lever_start:
             return lv
         return None
+
+    def _livestock_loads(self, t0: float, t1: float) -> np.ndarray:
+        """Farms' loads summed by village, kg/day (villages × COD, NH3-N, TP).
+
+        A farm whose status held all month returns the same cached array each month, so when
+        every farm's array is last month's the sums are too; otherwise they are added up again
+        farm by farm, in the same order."""
+        p = self.sc.livestock
+        loads = [farm_load_kg_per_day(farm, p, t0, t1) for farm in self.farms]
+        prev = self._loads
+        if len(prev) != len(loads) or any(a is not b for a, b in zip(loads, prev, strict=True)):
+            total = np.zeros((self.villages.count, 3))
+            for farm, load in zip(self.farms, loads, strict=True):
+                total[farm.village] += load
+            self._loads, self._livestock = loads, total
+        return self._livestock.copy()
 
     def month(self, m0: date, t0: float, t1: float, level: float,
               rng: np.random.Generator) -> FarmingMonth:
         sc, hh = self.sc, self.hh
+        p = sc.livestock
         nv = self.villages.count
-        out = FarmingMonth(livestock_kg_per_day=np.zeros((nv, 3)),
+        # loads before the loop: a closure below changes only its own farm, after its load
+        out = FarmingMonth(livestock_kg_per_day=self._livestock_loads(t0, t1),
                            farmland_kg_per_day=np.zeros((nv, 3)))
         active = self.lever_active(t0)
-        subsidy = 0.0
+        month, closing = m0.month, p.loss_years_before_closing
+        extra = hh.extra_yuan
+        fines = income = subsidy = 0.0
         for farm in self.farms:
-            out.fines_yuan += farm.pending_fines_yuan
-            out.livestock_kg_per_day[farm.village] += farm_load_kg_per_day(
-                farm, sc.livestock, t0, t1)
-            profit, sub = farm_month(farm, sc.livestock, active, m0.month)  # type: ignore[arg-type]
-            hh.extra_yuan[farm.owner] += profit
-            out.income_livestock_yuan += profit
+            fines += farm.pending_fines_yuan
+            profit, sub = farm_month(farm, p, active, month)  # type: ignore[arg-type]
+            extra[farm.owner] += profit
+            income += profit
             subsidy += sub
-            if (farm.status != FarmStatus.CLOSED
-                    and farm.loss_years >= sc.livestock.loss_years_before_closing):
+            if farm.loss_years >= closing and farm.log.current != FarmStatus.CLOSED:
                 farm.log.set(t1 - 1e-9, FarmStatus.CLOSED)
                 self.hooks.log_event(t1 - 1, "farm_closed", farm.id, "persistent losses")
+        out.fines_yuan, out.income_livestock_yuan = fines, income
         out.spending["manure_retrofit"] = subsidy
         pm = self.paddy.month(m0, level, rng, self.price_rng)
         out.farmland_kg_per_day = pm.runoff_kg_per_day if pm.runoff_kg_per_day is not None \
@@ -120,9 +143,10 @@ class Farming:
 
     def counts(self) -> dict[str, float]:
         households_v, area_v = self.paddy.village_counts()
+        statuses = [f.log.current for f in self.farms]
         return {
-            "farms_open": sum(f.status != FarmStatus.CLOSED for f in self.farms),
-            "farms_compliant": sum(f.compliant for f in self.farms),
+            "farms_open": len(statuses) - statuses.count(FarmStatus.CLOSED),
+            "farms_compliant": statuses.count(FarmStatus.RETROFITTED),
             "coculture_households": int(households_v.sum()),
             "coculture_villages": int((households_v > 0).sum()),
             "coculture_area_mu": float(area_v.sum()),

@@ -31,12 +31,17 @@ class FarmStatus(StrEnum):
     CLOSED = "closed"
 
 
+# members looked up once: attribute access on an Enum class is slow in the monthly loops
+_RAW, _BASIC, _RETROFITTED, _CLOSED = (FarmStatus.RAW, FarmStatus.BASIC, FarmStatus.RETROFITTED,
+                                       FarmStatus.CLOSED)
+
+
 def removal(p: Livestock, status: FarmStatus) -> np.ndarray:
     """Share of generated COD, NH3-N, TP kept out of the water, by treatment status."""
     table: dict[FarmStatus, Shares] = {FarmStatus.RAW: p.removal_raw,
                                        FarmStatus.BASIC: p.removal_basic,
                                        FarmStatus.RETROFITTED: p.removal_retrofitted}
-    if status == FarmStatus.CLOSED:
+    if status == _CLOSED:
         return np.ones(3)
     return as_array(table[status])
 
@@ -118,7 +123,7 @@ class FarmAgent:
 
     @property
     def compliant(self) -> bool:
-        return self.log.current == FarmStatus.RETROFITTED
+        return self.log.current == _RETROFITTED
 
 
 class LivestockHooks:
@@ -148,10 +153,10 @@ def farm_process(farm: FarmAgent, p: Livestock, lever: ManureRetrofit | None, st
               lever.inspections_per_farm_per_year if lever else 0.0)
     if top <= 0:
         return
-    while farm.status != FarmStatus.CLOSED:
+    while farm.log.current != _CLOSED:
         yield env.timeout(float(rng.exponential(365.25 / top)))
         rate = inspection_rate(p, lever, start_day, env.now)
-        if rng.random() >= rate / top or farm.status == FarmStatus.CLOSED:
+        if rng.random() >= rate / top or farm.log.current == _CLOSED:
             continue
         if farm.compliant:
             hooks.log_event(env.now, "inspection_passed", farm.id)
@@ -168,7 +173,7 @@ def farm_process(farm: FarmAgent, p: Livestock, lever: ManureRetrofit | None, st
             retrofit(farm, case, p, active, hooks)
         else:
             yield env.timeout(DAYS_PER_MONTH * p.fix_deadline_months)
-            if not farm.compliant and farm.status != FarmStatus.CLOSED:
+            if not farm.compliant and farm.log.current != _CLOSED:
                 fine(farm, p, fine_months, hooks)
 
 
@@ -194,15 +199,17 @@ def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRet
 def farm_month(farm: FarmAgent, p: Livestock, lever_active: ManureRetrofit | None,
                month: int) -> tuple[float, float]:
     """Profit of the month (yuan) and the township's interest subsidy on its loan."""
-    if farm.status == FarmStatus.CLOSED:
+    status = farm.log.current
+    if status == _CLOSED:
         return 0.0, 0.0
-    profit = (farm.head * p.profit_yuan_per_head_year / 12.0 - farm.pending_fines_yuan
+    head = farm.head
+    profit = (head * p.profit_yuan_per_head_year / 12.0 - farm.pending_fines_yuan
               - farm.pending_costs_yuan)
     farm.pending_fines_yuan = farm.pending_costs_yuan = 0.0
     subsidy = 0.0
-    if farm.status == FarmStatus.RETROFITTED:
-        profit += (fertiliser_yuan_per_year(farm.head, p, lever_active)
-                   - farm.head * p.retrofit_opex_yuan_per_head_year) / 12.0
+    if status == _RETROFITTED:
+        profit += (fertiliser_yuan_per_year(head, p, lever_active)
+                   - head * p.retrofit_opex_yuan_per_head_year) / 12.0
     if farm.loan_months_left > 0:
         profit -= farm.loan_monthly_yuan
         if lever_active is not None:
@@ -219,17 +226,19 @@ def farm_month(farm: FarmAgent, p: Livestock, lever_active: ManureRetrofit | Non
 
 def farm_load_kg_per_day(farm: FarmAgent, p: Livestock, t0: float, t1: float) -> np.ndarray:
     """COD, NH3-N, TP reaching the river, kg/day averaged over [t0, t1) (time-weighted)."""
-    if farm.log.constant_since(t0):
-        cached = farm.load_cache.get(farm.log.current)
+    log = farm.log
+    if log.constant_since(t0):
+        status = log.current
+        cached = farm.load_cache.get(status)
         if cached is None:
             gen = farm.head * as_array(p.generation_kg_per_head_day) * p.river_entry_share
-            cached = farm.load_cache[farm.log.current] = gen * (1.0 - removal(p, farm.status))
+            cached = farm.load_cache[status] = gen * (1.0 - removal(p, status))
         return cached
     gen = farm.head * as_array(p.generation_kg_per_head_day) * p.river_entry_share
     days = t1 - t0
     out = np.zeros(3)
-    for status in (FarmStatus.RAW, FarmStatus.BASIC, FarmStatus.RETROFITTED):
-        d = farm.log.days_in(status, t0, t1)
+    for status in (_RAW, _BASIC, _RETROFITTED):
+        d = log.days_in(status, t0, t1)
         if d > 0:
             out += gen * (1.0 - removal(p, status)) * (d / days)
     return out

@@ -81,9 +81,15 @@ class PaddySector:
         np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
         self.crayfish_price = p.crayfish_price_yuan_per_kg
         self._version = 0  # bumped whenever adopters change (spring); keys the caches below
-        self._counts_key = self._area_key = -1
+        self._counts_key = self._area_key = self._runoff_key = -1
         self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        # runoff: the month-independent leading factors of each load, and each month's result
+        self._runoff_parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (
+            np.zeros(0), np.zeros(0), np.zeros(0))
+        self._runoff_by_month: dict[int, np.ndarray] = {}
+        shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
+        self._n_month = shares / shares.sum()  # the month's share of the yearly N runoff
         self.crashed = False
         self.last_profit_ratio = 1.0
         self.adjacent = self._adjacency()
@@ -128,7 +134,8 @@ class PaddySector:
         p, lv, hh = self.p, self.lever, self.hh
         drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
         self.coculture &= ~drop
-        self._version += 1  # adopters change only here
+        if drop.any():
+            self._version += 1  # adopters change only in spring, and not every year
         if lv is None:
             return 0, int(drop.sum()), 0.0
         nv = self.villages.count
@@ -146,6 +153,8 @@ class PaddySector:
         eligible = self.suitable & ~self.coculture & ~drop & open_v[hh.village]
         take = np.flatnonzero(eligible & (rng.random(hh.count) < prob_v[hh.village]))
         self.coculture[take] = True
+        if take.size:
+            self._version += 1
         self.loss_last_year[take] = False
         cost = self.mu[take] * p.conversion_cost_yuan_per_mu
         subsidy = self.mu[take] * lv.subsidy_yuan_per_mu
@@ -180,23 +189,37 @@ class PaddySector:
 
     def runoff(self, m0: date) -> np.ndarray:
         """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
-        p, hh = self.p, self.hh
-        nv = self.villages.count
-        if self._area_key != self._version:  # areas change only in spring
+        p = self.p
+        days = 365.25
+        if self._runoff_key != self._version:  # areas change only in spring
+            rice_mu, co_mu = self._areas_now()
+            eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
+            eq_p = rice_mu + co_mu * (1 + p.coculture_p_runoff_change)
+            # each load's factors in their original order, up to the month's share
+            self._runoff_parts = (eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff,
+                                  eq_p * p.p_runoff_kg_per_mu_year / days,
+                                  (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year)
+            self._runoff_by_month = {}
+            self._runoff_key = self._version
+        out = self._runoff_by_month.get(m0.month)
+        if out is None:
+            n_part, tp, cod_part = self._runoff_parts
+            n_month = self._n_month[m0.month - 1]
+            nh3n = n_part * n_month * 12 / days
+            cod = cod_part * n_month * 12 / days
+            out = np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
+            self._runoff_by_month[m0.month] = out
+        return out.copy()
+
+    def _areas_now(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rice-only and co-culture paddy (mu) per village, recomputed when adopters change."""
+        if self._area_key != self._version:
+            hh, nv = self.hh, self.villages.count
             self._areas = (np.bincount(hh.village, weights=self.mu * ~self.coculture,
                                        minlength=nv),
                            np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv))
             self._area_key = self._version
-        rice_mu, co_mu = self._areas
-        shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
-        n_month = shares[m0.month - 1] / shares.sum()
-        eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
-        eq_p = rice_mu + co_mu * (1 + p.coculture_p_runoff_change)
-        days = 365.25
-        nh3n = eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff * n_month * 12 / days
-        tp = eq_p * p.p_runoff_kg_per_mu_year / days
-        cod = (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year * n_month * 12 / days
-        return np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
+        return self._areas
 
     def village_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Co-culture households and area (mu) per village (cached until adoption changes)."""
@@ -204,6 +227,6 @@ class PaddySector:
         if self._counts_key != key:
             nv = self.villages.count
             households = np.bincount(self.hh.village[self.coculture], minlength=nv)
-            area = np.bincount(self.hh.village, weights=self.mu * self.coculture, minlength=nv)
+            area = self._areas_now()[1]  # the co-culture area runoff uses: the same sums
             self._counts_key, self._counts = key, (households, area)
         return self._counts
