@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 from sim.households import HouseholdState, hire
+from sim.residents import per_household, village_repeats
 from sim.schema import Scenario
 from sim.timebase import day_of
 from sim.workshops import as_array
@@ -75,6 +76,11 @@ class Life:
         self._refused_month = 0
         self._admitted_month = 0
         self.list_active = False
+        # Fixed for the run (households never move): per-village sizes, and a work array for
+        # the monthly uniform draws (rng.random(out=...) draws the same numbers as random(n)).
+        self._per_v = np.maximum(hh.per_village(nv), 1)
+        self._repeats = village_repeats(hh, nv)
+        self._draw = np.empty(hh.count)
 
     # ------------------------------------------------------------------ investors (SimPy)
     def investors(self, env: simpy.Environment, start: date, rng: np.random.Generator,
@@ -124,36 +130,47 @@ class Life:
         points_on = lv.points_scheme is not None and active(lv.points_scheme.start, m0)
         council_on = lv.councils is not None and active(lv.councils.start, m0)
         # --- points and sorting
+        s = sc.sorting
+        sorters_v = hh.village_counts(self.sorting, nv)   # exact ints: their sum is the count
+        sorters = sorters_v.sum()
         reward = 0.0
         if points_on:
             ps = lv.points_scheme
             assert ps is not None
             planters = rng.binomial(hh.count, ps.planting_share_per_month)
             cleaners = rng.binomial(hh.count, ps.cleaning_share_per_month)
-            points = (self.sorting.sum() * ps.points_sorting_per_month
+            points = (sorters * ps.points_sorting_per_month
                       + planters * ps.points_planting + cleaners * ps.points_cleaning)
             yuan = points * ps.yuan_per_point
             scale = min(1.0, ps.monthly_budget_yuan / yuan) if yuan > 0 else 1.0
             out.points_awarded = float(points * scale)
             out.spending["points_scheme"] = float(yuan * scale)
             reward = ps.points_sorting_per_month * ps.yuan_per_point * scale
-        s = sc.sorting
-        per_v = np.maximum(hh.per_village(nv), 1)
-        share_v = hh.village_counts(self.sorting, nv) / per_v
-        room = max(0.0, 1.0 - float(self.sorting.mean()) / s.max_share)
+        per_v = self._per_v
+        share_v = sorters_v / per_v
+        room = max(0.0, 1.0 - float(sorters / hh.count) / s.max_share)   # count / n is the mean
         pull = min(1.0, reward / s.reference_reward_yuan_per_month)
-        start_p = (s.adopt_per_month_at_full_reward * pull
-                   + s.norm_weight * share_v[hh.village]) * room
+        start_v = (s.adopt_per_month_at_full_reward * pull + s.norm_weight * share_v) * room
         stop_p = s.fade_per_month * (s.fade_with_reward_share if reward > 0 else 1.0)
-        u = rng.random(hh.count)
-        self.sorting = np.where(self.sorting, u >= stop_p, u < start_p)
-        out.sorting_share = float(self.sorting.mean())
-        out.sorting_v = hh.village_counts(self.sorting, nv) / per_v
+        u = rng.random(out=self._draw)
+        starts = u < per_household(start_v, hh.village, self._repeats)
+        stays = u >= stop_p
+        # np.where(sorting, stays, starts) by bitwise ops, much cheaper than its select:
+        # starts ^ (sorting & (stays ^ starts))
+        stays ^= starts
+        stays &= self.sorting
+        stays ^= starts
+        self.sorting = stays
+        sorters_v = hh.village_counts(self.sorting, nv)
+        out.sorting_share = float(sorters_v.sum() / hh.count)
+        out.sorting_v = sorters_v / per_v
         # --- rubbish, legacy dumps, clean-up
         r = sc.rubbish
-        sorter_persons_v = hh.village_counts(hh.size * self.sorting, nv).astype(float)
-        other_persons = float(persons_v.sum() - sorter_persons_v.sum())
-        sorter_t = sorter_persons_v.sum() * r.kg_per_person_day * days / 1000 * (
+        # only the total is used; it is a whole number, so any summation order gives it exactly
+        sorter_persons = float((hh.size * self.sorting).sum())
+        persons = float(persons_v.sum())
+        other_persons = persons - sorter_persons
+        sorter_t = sorter_persons * r.kg_per_person_day * days / 1000 * (
             1 - r.sorting_reduction_share)
         other_t = other_persons * r.kg_per_person_day * days / 1000 + visitor_rubbish_t
         collected = sorter_t * r.sorting_collected_share + other_t * r.collected_share
@@ -169,14 +186,14 @@ class Life:
                                        + cu.greening_mu_per_year / 12 * cu.yuan_per_mu_greened)
         out.legacy_t, out.green_area_mu = self.legacy_t, self.green_mu
         leach = self.legacy_t * as_array(r.leachate_kg_per_t_year) / 365.25 * r.river_entry_share
-        weights = persons_v / max(float(persons_v.sum()), 1.0)
+        weights = persons_v / max(persons, 1.0)
         out.rubbish_kg_per_day = weights[:, None] * leach[None, :]
         # --- councils and issues
         c = sc.councils
         part = lv.councils.participation_share if council_on and lv.councils else (
             c.participation_without)
-        out.participants = rng.random(hh.count) < part
-        out.participation_share = float(out.participants.mean())
+        out.participants = rng.random(out=self._draw) < part
+        out.participation_share = np.count_nonzero(out.participants) / hh.count   # the mean
         raised = rng.poisson(c.issues_per_village_month, nv)
         out.resolve_share = (lv.councils.resolve_share_per_month if council_on and lv.councils
                              else c.resolve_share_without)
@@ -196,12 +213,13 @@ class Life:
             burn *= 1 - a.points_burn_cut
         out.burn_share = burn
         lost_days = 0.0
-        burning = np.zeros(hh.count, dtype=bool)
+        burning_v = np.zeros(nv, dtype=np.int64)          # nobody burns outside the harvest
         if m0.month in a.harvest_burn_months:
-            burning = farming & (rng.random(hh.count) < burn)
+            burning = farming & (rng.random(out=self._draw) < burn)
+            burning_v = hh.village_counts(burning, nv)
             lost_days = burn * 10 * a.good_days_lost_per_10pct_burned / len(a.harvest_burn_months)
-        out.straw_burning_events = int(burning.sum())
-        out.burning_v = hh.village_counts(burning, nv).astype(float)
+        out.straw_burning_events = int(burning_v.sum())
+        out.burning_v = burning_v.astype(float)
         p_good = max(0.0, a.good_day_chance_by_month[m0.month - 1] - lost_days / days)
         out.good_air_days = int(rng.binomial(days, p_good))
         # --- investors and sand sites

@@ -18,6 +18,26 @@ from sim.schema import Scenario
 from sim.world import Villages
 
 SURVEY_MONTHS = (3, 6, 9, 12)
+CLASSES = np.arange(1, 7)                      # water classes I–VI, the x of class_score
+# ring slots of the last 12 months and of the 12 before them, by the current slot (row)
+LAST12_SLOTS = (np.arange(24)[:, None] - np.arange(12)) % 24
+PREV12_SLOTS = (np.arange(24)[:, None] - 12 - np.arange(12)) % 24
+
+
+def village_repeats(hh: HouseholdState, villages: int) -> np.ndarray | None:
+    """Households per village when households are stored village by village (as
+    `build_households` does), so `per_household` can repeat instead of index; else None."""
+    counts = hh.per_village(villages)
+    stored_by_village = (counts.size == villages and np.array_equal(
+        np.repeat(np.arange(villages), counts), hh.village))
+    return counts if stored_by_village else None
+
+
+def per_household(values_v: np.ndarray, village: np.ndarray,
+                  repeats: np.ndarray | None) -> np.ndarray:
+    """`values_v[village]`: per-village values spread to households. With `repeats` from
+    `village_repeats`, np.repeat gives the same array about three times cheaper."""
+    return values_v[village] if repeats is None else np.repeat(values_v, repeats)
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
@@ -40,9 +60,16 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
 def income_term(ratio_vs_expected: np.ndarray, sensitivity: float,
                 loss_aversion: float) -> np.ndarray:
     """0–1 score of income against expectation: 0.5 when as expected, losses weigh more."""
-    g = np.asarray(ratio_vs_expected, dtype=float) - 1.0
-    g = np.where(g < 0, loss_aversion * g, g)
-    return np.asarray(0.5 + 0.5 * np.tanh(sensitivity * g))
+    ratio = np.asarray(ratio_vs_expected, dtype=float)
+    g = np.subtract(ratio, 1.0, out=np.empty_like(ratio))   # a new array (even 0-d) to work in
+    # losses scaled by loss_aversion, gains by 1.0 (exact): cheaper than selecting a*g or g
+    g *= np.where(g < 0, loss_aversion, 1.0)
+    # the rest in place, the same operations as 0.5 + 0.5 * tanh(sensitivity * g)
+    g *= sensitivity
+    np.tanh(g, out=g)
+    g *= 0.5
+    g += 0.5
+    return g
 
 
 class Residents:
@@ -52,6 +79,7 @@ class Residents:
         self.score = np.full(hh.count, p.start)
         km = np.array([s.river_km for s in sc.river.sections])
         self.nearest = np.abs(villages.river_km[:, None] - km[None, :]).argmin(axis=1)
+        self._repeats = village_repeats(hh, villages.count)
         self.classes: deque[np.ndarray] = deque(maxlen=3)
         self.ring = np.zeros((24, hh.count))     # the last 24 months' incomes
         self.ring_levels = np.zeros(24)
@@ -83,31 +111,44 @@ class Residents:
         self.filled += 1
         cls = np.mean(self.classes, axis=0)[self.nearest]          # per village, 3-month mean
         scores = np.asarray(p.class_score)
-        water_v = np.interp(cls, np.arange(1, 7), scores)
+        water_v = np.interp(cls, CLASSES, scores)
         odour_v = (cls >= p.odour_from_class).astype(float)
         if self.filled >= 24:
-            last12 = (slot - np.arange(12)) % 24
-            prev12 = (slot - 12 - np.arange(12)) % 24
             recent, before = self.last12, self.prev12
-            growth = self.ring_levels[last12].sum() / self.ring_levels[prev12].sum()
-            ratio = np.divide(recent, before * growth, out=np.ones(hh.count), where=before > 0)
+            levels = self.ring_levels
+            growth = levels[LAST12_SLOTS[slot]].sum() / levels[PREV12_SLOTS[slot]].sum()
+            denom = before * growth
+            positive = before > 0
+            if positive.all():   # the usual case: a plain division, much faster than a masked one
+                ratio = np.divide(recent, denom, out=denom)
+            else:
+                ratio = np.divide(recent, denom, out=np.ones(hh.count), where=positive)
             inc = income_term(ratio, p.income_sensitivity, p.loss_aversion)
         else:
             inc = np.full(hh.count, 0.5)
         w = p.weights
-        v = hh.village
-        target = 100 * (w[0] * water_v[v] + w[1] * (1 - odour_v[v]) + w[2] * rubbish_score
-                        + w[3] * good_air_share + w[4] * inc)
+        v, reps = hh.village, self._repeats
+        # 100 * (w0 water + w1 (1 - odour) + w2 rubbish + w3 air + w4 income), summed left to
+        # right as written: the first four terms are per village, so they are added on the
+        # villages and spread once; the same operations per household, in the same order.
+        seen_v = (w[0] * water_v + w[1] * (1 - odour_v) + w[2] * rubbish_score
+                  + w[3] * good_air_share)
+        inc *= w[4]
+        target = per_household(seen_v, v, reps)
+        target += inc
+        target *= 100
         target += p.voice_points * resolve_share * participants
-        target -= p.unresolved_points_per_issue * unresolved_v[v]
-        target -= p.investor_points * np.minimum(polluter_v[v], 1.0)
+        target -= per_household(p.unresolved_points_per_issue * unresolved_v, v, reps)
+        target -= per_household(p.investor_points * np.minimum(polluter_v, 1.0), v, reps)
         np.clip(target, 0, 100, out=target)
         if self.filled == 1 and p.spin_up:
             # start each household at what it sees in the first month (no start-up transient)
             self.score = target.copy()
         step = 1 - (1 - p.adjust_per_year) ** (1 / 12)
-        self.score += step * (target - self.score)
-        out = {"satisfaction_mean": float(np.average(self.score)),
+        target -= self.score                    # score += step * (target - score), in place
+        target *= step
+        self.score += target
+        out = {"satisfaction_mean": float(self.score.mean()),
                "satisfaction_survey": float("nan"), "satisfaction_rank": self.last_rank,
                "income_gini": self.last_gini}
         if m0.month in SURVEY_MONTHS:
