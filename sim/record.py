@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -85,7 +84,7 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)
     ws_total = work.loads_kg.sum(axis=0) + work.outfall_kg
-    status = Counter(w.status for w in town.workshops)
+    status = [w.status for w in town.workshops]
     population = float(persons_v.sum())
     tr = visitors.result
     rec.row(
@@ -102,10 +101,10 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         river_flow_m3_s=q_exit,
         sections_meeting_target_share=float(ok.mean()),
         worst_water_class=int(cls.max()),
-        workshops_open=len(town.workshops) - status[Treatment.CLOSED],
-        workshops_discharging=status[Treatment.DISCHARGING],
-        workshops_self_treating=status[Treatment.SELF_TREATING],
-        workshops_connected=status[Treatment.CONNECTED],
+        workshops_open=len(status) - status.count(Treatment.CLOSED),
+        workshops_discharging=status.count(Treatment.DISCHARGING),
+        workshops_self_treating=status.count(Treatment.SELF_TREATING),
+        workshops_connected=status.count(Treatment.CONNECTED),
         workshop_jobs=int(jobs_v.sum()), job_seekers=int(seek_v.sum()),
         income_per_capita_yuan=float(inc.sum() / population),
         public_spending_yuan=float(sum(spending.values())),

@@ -91,8 +91,9 @@ class Recorder:
             body = {"date": dates} | {k: np.asarray(v) for k, v in cols.items()}
         n = len(body["date"])
         body["date"] = pd.to_datetime(body["date"]).astype("datetime64[ns]")
+        text = [k for k, v in body.items() if isinstance(v, np.ndarray) and v.dtype.kind in "OU"]
         df = pd.DataFrame(body)
-        for key in df.columns:
+        for key in text:  # text that pandas left as objects becomes its string dtype
             if df[key].dtype == object:
                 df[key] = df[key].astype("string")
         df.insert(0, "replicate", np.full(n, self.replicate, dtype=np.int64))
