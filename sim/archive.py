@@ -7,10 +7,11 @@ import pandas as pd
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
-    """1-based ranks, ascending; ties keep village order (stable)."""
-    order = np.argsort(x, kind="stable")
-    out = np.empty(x.size, dtype=float)
-    out[order] = np.arange(1, x.size + 1)
+    """1-based ranks within each row of a 2-D array, ascending; ties keep village order
+    (stable)."""
+    order = np.argsort(x, axis=1, kind="stable")
+    out = np.empty(x.shape, dtype=np.int64)
+    out[np.arange(x.shape[0])[:, None], order] = np.arange(1, x.shape[1] + 1)
     return out
 
 
@@ -19,9 +20,12 @@ def village_ranks(sorting_share: np.ndarray, burning_per_household: np.ndarray,
                   listed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rank villages on four indicators (mean of ranks, 1 = best; ties by village number);
     the top `listed` form the red list and the bottom `listed` the black list."""
-    ranks = (_ranks(-np.asarray(sorting_share)) + _ranks(np.asarray(burning_per_household))
-             + _ranks(np.asarray(unresolved)) + _ranks(np.asarray(cod_kg_per_capita))) / 4
-    final = _ranks(ranks).astype(np.int64)
+    # the indicators are ranked together, one row each (counts become floats exactly, so
+    # their order and ties stay)
+    by_indicator = _ranks(np.array([-np.asarray(sorting_share), burning_per_household,
+                                    unresolved, cod_kg_per_capita], dtype=float))
+    ranks = by_indicator.sum(axis=0) / 4  # sums of small integers: exact in any order
+    final = _ranks(ranks[np.newaxis])[0]
     n = final.size
     return final, final <= listed, final > n - listed
 

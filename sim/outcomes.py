@@ -17,8 +17,9 @@ to the run's first month.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -66,7 +67,14 @@ class Period:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
     def mask(self, dates: pd.Series) -> np.ndarray:
-        years = pd.DatetimeIndex(pd.to_datetime(dates)).year.to_numpy()
+        return self.mask_years(_years(dates))
+
+    def until_end(self, dates: pd.Series) -> np.ndarray:
+        """Rows from the start of the run to the end of the period."""
+        return self.until_end_years(_years(dates))
+
+    def mask_years(self, years: np.ndarray) -> np.ndarray:
+        """`mask` of rows whose dates fall in `years` (calendar years, one per row)."""
         ok = np.ones(len(years), dtype=bool)
         if self.first is not None:
             ok &= years >= self.first
@@ -74,10 +82,14 @@ class Period:
             ok &= years <= self.last
         return ok
 
-    def until_end(self, dates: pd.Series) -> np.ndarray:
-        """Rows from the start of the run to the end of the period."""
-        years = pd.DatetimeIndex(pd.to_datetime(dates)).year.to_numpy()
+    def until_end_years(self, years: np.ndarray) -> np.ndarray:
+        """`until_end` of rows whose dates fall in `years` (calendar years, one per row)."""
         return years <= self.last if self.last is not None else np.ones(len(years), dtype=bool)
+
+
+def _years(dates: pd.Series) -> np.ndarray:
+    """The calendar year of each date."""
+    return pd.DatetimeIndex(pd.to_datetime(dates)).year.to_numpy()
 
 
 @dataclass(frozen=True)
@@ -101,8 +113,7 @@ class Outcome:
     key: bool = False  # a key outcome: --precision targets it
 
     def applies(self, tables: Tables) -> bool:
-        return all(t in tables and any(re.fullmatch(rx, c) for c in tables[t].columns)
-                   for t, rx in self.needs)
+        return all(t in tables and _positions(tables, t, rx) for t, rx in self.needs)
 
 
 @dataclass(frozen=True)
@@ -120,31 +131,121 @@ class Ratio:
 
 
 # ----------------------------------------------------------------------------- helpers
-def _in_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    return frame.loc[ctx.period.mask(frame["date"])]
+class _Slices(Mapping[str, pd.DataFrame]):
+    """One evaluation's tables, with what many outcomes ask of a table worked out once: its
+    rows in the period (or from the run's start to the period's end), their months, and the
+    positions of the columns matching a pattern. The rows are the same `frame.loc[mask]`
+    every outcome took before, so the values and their sums stay the same."""
+
+    def __init__(self, tables: Tables, ctx: Context) -> None:
+        self.tables = tables
+        self.ctx = ctx
+        self._dates: dict[str, pd.DatetimeIndex] = {}
+        self._years: dict[str, np.ndarray] = {}
+        self._masks: dict[tuple[str, bool], np.ndarray] = {}
+        self._rows: dict[tuple[str, bool], pd.DataFrame] = {}
+        self._months: dict[str, int] = {}
+        self._columns: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+    def dates(self, name: str) -> pd.DatetimeIndex:
+        """The dates of table `name`'s rows."""
+        if name not in self._dates:
+            self._dates[name] = pd.DatetimeIndex(pd.to_datetime(self.tables[name]["date"]))
+        return self._dates[name]
+
+    def years(self, name: str) -> np.ndarray:
+        """The calendar year of each row of table `name`."""
+        if name not in self._years:
+            self._years[name] = self.dates(name).year.to_numpy()
+        return self._years[name]
+
+    def mask(self, name: str, until_end: bool = False) -> np.ndarray:
+        """Rows of table `name` in the period (or up to its end: `Period.until_end`)."""
+        key = (name, until_end)
+        if key not in self._masks:
+            period, years = self.ctx.period, self.years(name)
+            self._masks[key] = (period.until_end_years(years) if until_end
+                                else period.mask_years(years))
+        return self._masks[key]
+
+    def rows(self, name: str, until_end: bool = False) -> pd.DataFrame:
+        """Table `name`'s rows in the period (or up to its end)."""
+        key = (name, until_end)
+        if key not in self._rows:
+            frame, mask = self.tables[name], self.mask(name, until_end)
+            # every row: the frame itself holds what its copy `.loc[mask]` would
+            self._rows[key] = frame if mask.all() else frame.loc[mask]
+        return self._rows[key]
+
+    def months(self, name: str) -> int:
+        """How many months table `name` has in the period."""
+        if name not in self._months:
+            self._months[name] = _months(self.rows(name))
+        return self._months[name]
+
+    def positions(self, name: str, pattern: str) -> list[int]:
+        """Positions of table `name`'s columns whose names match `pattern` (in order)."""
+        if name not in self._columns:
+            self._columns[name] = tuple(self.tables[name].columns.tolist())
+        return _matching_positions(self._columns[name], pattern)
+
+
+def _view(tables: Tables, ctx: Context) -> _Slices:
+    """`tables` as the shared slices of an evaluation for `ctx` (new unless already one)."""
+    if isinstance(tables, _Slices) and tables.ctx is ctx:
+        return tables
+    return _Slices(tables, ctx)
+
+
+def _positions(tables: Tables, name: str, pattern: str) -> list[int]:
+    """Positions of the columns of `tables[name]` whose names match `pattern`."""
+    if isinstance(tables, _Slices):
+        return tables.positions(name, pattern)
+    return _matching_positions(tuple(tables[name].columns.tolist()), pattern)
+
+
+@lru_cache(maxsize=1024)
+def _matching_positions(columns: tuple[str, ...], pattern: str) -> list[int]:
+    """Positions of the `columns` whose names match `pattern`, in order (remembered: the runs
+    of an experiment have the same columns). The list is shared: do not change it."""
+    match = re.compile(pattern).fullmatch
+    return [i for i, c in enumerate(columns) if match(c)]
+
+
+def _values(rows: pd.DataFrame, positions: list[int]) -> np.ndarray:
+    """The columns at `positions` as floats: the take `rows[names]` does, without looking
+    the names up again, so the array (and the order a sum over it adds in) is the same."""
+    return rows.take(positions, axis=1).to_numpy(dtype=float)
 
 
 def _months(frame: pd.DataFrame) -> int:
     return int(pd.Series(frame["date"]).nunique())
 
 
-def _annual_rate(frame: pd.DataFrame, columns: list[str], ctx: Context) -> float:
-    rows = _in_period(frame, ctx)
-    months = _months(rows)
+def _annual_rate(t: _Slices, name: str, positions: list[int]) -> float:
+    """The period's total of the columns at `positions` of table `name`, per 12 months."""
+    months = t.months(name)
     if months == 0:
         return float("nan")
-    return float(rows[columns].to_numpy(dtype=float).sum()) * 12.0 / months
+    return float(_values(t.rows(name), positions).sum()) * 12.0 / months
 
 
-def _mean(frame: pd.DataFrame, columns: list[str], ctx: Context) -> float:
-    rows = _in_period(frame, ctx)
+def _mean(t: _Slices, name: str, positions: list[int]) -> float:
+    """The mean over the period's rows of table `name` of their columns at `positions`
+    summed."""
+    rows = t.rows(name)
     if rows.empty:
         return float("nan")
-    return float(rows[columns].to_numpy(dtype=float).sum(axis=1).mean())
-
-
-def _matching(frame: pd.DataFrame, pattern: str) -> list[str]:
-    return [c for c in frame.columns if re.fullmatch(pattern, c)]
+    return float(_values(rows, positions).sum(axis=1).mean())
 
 
 def weighted_gini(values: np.ndarray, weights: np.ndarray) -> float:
@@ -166,45 +267,54 @@ def discounted_sum(frame: pd.DataFrame, column: str, ctx: Context) -> float:
     """Present value at the run's first month of a monthly flow, up to the period's end."""
     if frame.empty:
         return float("nan")
-    dates = pd.DatetimeIndex(pd.to_datetime(frame["date"]))
+    return _present_value(pd.DatetimeIndex(pd.to_datetime(frame["date"])),
+                          frame[column].to_numpy(dtype=float), ctx)
+
+
+def _present_value(dates: pd.DatetimeIndex, flow: np.ndarray, ctx: Context) -> float:
+    """`discounted_sum` of the monthly `flow` at `dates`."""
     first = dates.min()
-    months = (dates.year - first.year) * 12 + (dates.month - first.month)
-    keep = ctx.period.until_end(frame["date"])
+    years = dates.year
+    months = (years - first.year) * 12 + (dates.month - first.month)
+    keep = ctx.period.until_end_years(years.to_numpy())
     factor = (1.0 + ctx.discount_rate_per_year) ** (-months.to_numpy()[keep] / 12.0)
-    return float((frame[column].to_numpy(dtype=float)[keep] * factor).sum())
+    return float((flow[keep] * factor).sum())
 
 
 # ----------------------------------------------------------------------------- functions
 def target_share(t: Tables, ctx: Context) -> float:
-    rows = _in_period(t["sections"], ctx)
+    rows = _view(t, ctx).rows("sections")
     return float(rows["meets_target"].astype(float).mean()) if len(rows) else float("nan")
 
 
 def load_t_per_yr(pollutant: str) -> Callable[[Tables, Context], float]:
+    pattern = rf"{pollutant}_kg_.+"
+
     def func(t: Tables, ctx: Context) -> float:
-        tw = t["township"]
-        return _annual_rate(tw, _matching(tw, rf"{pollutant}_kg_.+"), ctx) / 1000.0
+        v = _view(t, ctx)
+        return _annual_rate(v, "township", v.positions("township", pattern)) / 1000.0
 
     func.__name__ = f"{pollutant}_t_per_yr"
     return func
 
 
 def cod_t_cumulative(t: Tables, ctx: Context) -> float:
-    tw = t["township"]
-    rows = tw.loc[ctx.period.until_end(tw["date"])]
-    return float(rows[_matching(tw, r"cod_kg_.+")].to_numpy(dtype=float).sum()) / 1000.0
+    v = _view(t, ctx)
+    rows = v.rows("township", until_end=True)
+    return float(_values(rows, v.positions("township", r"cod_kg_.+")).sum()) / 1000.0
 
 
 def income_per_capita(t: Tables, ctx: Context) -> float:
-    return _annual_rate(t["township"], ["income_per_capita_yuan"], ctx)
+    v = _view(t, ctx)
+    return _annual_rate(v, "township", v.positions("township", "income_per_capita_yuan"))
 
 
 def income_gini_villages(t: Tables, ctx: Context) -> float:
-    rows = _in_period(t["villages"], ctx)
+    v = _view(t, ctx)
+    rows = v.rows("villages")
     if rows.empty:
         return float("nan")
-    dates = pd.DatetimeIndex(pd.to_datetime(rows["date"]))
-    year_idx, years = pd.factorize(dates.year, sort=True)
+    year_idx, years = pd.factorize(v.years("villages")[v.mask("villages")], sort=True)
     vil_idx, villages = pd.factorize(rows["village"].to_numpy(), sort=True)
     cell = year_idx * len(villages) + vil_idx
     size = len(years) * len(villages)
@@ -221,8 +331,11 @@ def income_gini_villages(t: Tables, ctx: Context) -> float:
 
 
 def flow_per_yr(column: str) -> Callable[[Tables, Context], float]:
+    pattern = re.escape(column)
+
     def func(t: Tables, ctx: Context) -> float:
-        return _annual_rate(t["township"], [column], ctx)
+        v = _view(t, ctx)
+        return _annual_rate(v, "township", v.positions("township", pattern))
 
     func.__name__ = f"{column}_per_yr"
     return func
@@ -230,15 +343,20 @@ def flow_per_yr(column: str) -> Callable[[Tables, Context], float]:
 
 def stock_mean(pattern: str) -> Callable[[Tables, Context], float]:
     def func(t: Tables, ctx: Context) -> float:
-        tw = t["township"]
-        return _mean(tw, _matching(tw, pattern), ctx)
+        v = _view(t, ctx)
+        return _mean(v, "township", v.positions("township", pattern))
 
     func.__name__ = f"mean_{pattern}"
     return func
 
 
 def spending_npv(t: Tables, ctx: Context) -> float:
-    return discounted_sum(t["township"], "public_spending_yuan", ctx)
+    v = _view(t, ctx)
+    tw = v["township"]
+    if tw.empty:
+        return float("nan")
+    return _present_value(v.dates("township"),
+                          tw["public_spending_yuan"].to_numpy(dtype=float), ctx)
 
 
 _TW = "township"
@@ -298,7 +416,8 @@ def evaluate(tables: Tables, ctx: Context | None = None,
     """Every applicable outcome (or those in `names`) of one replicate's tables."""
     ctx = ctx or Context()
     chosen = [OUTCOMES[n] for n in names] if names is not None else list(OUTCOMES.values())
-    return {o.name: o.func(tables, ctx) for o in chosen if o.applies(tables)}
+    shared = _Slices(tables, ctx)  # each table's rows in the period, found once for all
+    return {o.name: o.func(shared, ctx) for o in chosen if o.applies(shared)}
 
 
 def describe() -> pd.DataFrame:

@@ -19,6 +19,20 @@ if TYPE_CHECKING:
     from sim.model import Township
 
 POLLUTANTS = ("cod", "nh3n", "tp")
+SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
+"""The villages' load sources other than workshops, in the township table's order."""
+LEVERS = ("closures", "shared_facility", "ecotourism", "manure_retrofit", "coculture",
+          "forest_economy", "points_scheme", "cleanup", "councils")
+"""The levers whose spending the township table shows one by one."""
+
+
+def _load_columns(source: str) -> tuple[str, ...]:
+    """The columns of one source's loads, pollutant by pollutant."""
+    return tuple(f"{p}_kg_{source}" for p in POLLUTANTS)
+
+
+LOAD_COLUMNS = {source: _load_columns(source) for source in ("workshops", *SOURCES)}
+SPENDING_COLUMNS = tuple(f"public_spending_yuan_{lever}" for lever in LEVERS)
 
 
 def declare_fixed_columns(rec: Recorder, vil: Villages, sections: Sequence[Section]) -> None:
@@ -42,64 +56,67 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
              nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
              water_class=cls.astype(np.int64), meets_target=ok, sample_day=sample_day)
     inc = town._income
-    hh_loads = hh_rate * days
-    tour_loads = visitors.tourist_kg_per_day * days
-    stock_loads = fields.livestock_kg_per_day * days
-    field_loads = fields.farmland_kg_per_day * days
+    # the villages' loads over the month, source by source: loads[s, k] is pollutant k's
+    # column (contiguous, C order), so each township total below is the same pairwise sum
+    # as a sum of the (strided) column
+    sources = (hh_rate, visitors.tourist_kg_per_day, fields.livestock_kg_per_day,
+               fields.farmland_kg_per_day, life.rubbish_kg_per_day, life.industry_kg_per_day)
+    loads = np.empty((len(sources), len(POLLUTANTS), nv))
+    for s, rate in enumerate(sources):
+        loads[s] = rate.T
+    loads *= days
+    hh_loads, tour_loads, stock_loads, field_loads, rub_loads, ind_loads = loads
     co_hh_v, co_mu_v = town.farming.paddy.village_counts()
-    w_village = np.zeros((nv, 3))
-    # added workshop by workshop, in order (np.add.at is unbuffered)
-    np.add.at(w_village, [w.spec.village - 1 for w in town.workshops],
-              work.loads_kg[[w.index for w in town.workshops]])
-    in_workshop = (hh.employer != NO_EMPLOYER) & (hh.employer < INVESTOR_EMPLOYER_BASE)
-    jobs_v = hh.village_counts(in_workshop, nv)
-    industry_jobs = int((hh.employer >= INVESTOR_EMPLOYER_BASE).sum())
-    rub_loads = life.rubbish_kg_per_day * days
-    ind_loads = life.industry_kg_per_day * days
+    # added workshop by workshop, in order (as np.add.at did: bincount sums sequentially)
+    w_index = np.array([w.spec.village - 1 for w in town.workshops], dtype=np.intp)
+    w_loads = work.loads_kg[[w.index for w in town.workshops]]
+    w_village = [np.bincount(w_index, weights=w_loads[:, k], minlength=nv)
+                 for k in range(len(POLLUTANTS))]
+    industry = hh.employer >= INVESTOR_EMPLOYER_BASE
+    jobs_v = hh.village_counts((hh.employer != NO_EMPLOYER) & ~industry, nv)
+    industry_jobs = int(np.count_nonzero(industry))
     farmers_v = hh.village_counts(town.farming.paddy.farming, nv)
-    cod_v = (hh_loads[:, 0] + w_village[:, 0] + stock_loads[:, 0]
-             + field_loads[:, 0] + ind_loads[:, 0])
+    cod_v = hh_loads[0] + w_village[0] + stock_loads[0] + field_loads[0] + ind_loads[0]
     rank, red, black = village_ranks(life.sorting_v, life.burning_v / np.maximum(farmers_v, 1),
                                      life.unresolved_v, cod_v / np.maximum(persons_v, 1))
+    households_v = hh.per_village(nv)
     mood_v = np.bincount(hh.village, weights=town.residents.score, minlength=nv) / np.maximum(
-        hh.per_village(nv), 1)
+        households_v, 1)
     tjobs_v = hh.village_counts(hh.tourism_job, nv)
     seek_v = hh.village_counts(hh.seeking, nv)
     income_v = np.bincount(hh.village, weights=inc, minlength=nv)
     rec.rows("villages", m0, nv, population=persons_v.astype(np.int64),
-             households=hh.per_village(nv),
+             households=households_v,
              income_per_capita_yuan=income_v / np.maximum(persons_v, 1),
-             **{f"{p}_kg_households": hh_loads[:, k] for k, p in enumerate(POLLUTANTS)},
-             **{f"{p}_kg_workshops": w_village[:, k] for k, p in enumerate(POLLUTANTS)},
-             **{f"{p}_kg_tourists": tour_loads[:, k] for k, p in enumerate(POLLUTANTS)},
-             **{f"{p}_kg_livestock": stock_loads[:, k] for k, p in enumerate(POLLUTANTS)},
-             **{f"{p}_kg_farmland": field_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             **dict(zip(LOAD_COLUMNS["households"], hh_loads, strict=True)),
+             **dict(zip(LOAD_COLUMNS["workshops"], w_village, strict=True)),
+             **dict(zip(LOAD_COLUMNS["tourists"], tour_loads, strict=True)),
+             **dict(zip(LOAD_COLUMNS["livestock"], stock_loads, strict=True)),
+             **dict(zip(LOAD_COLUMNS["farmland"], field_loads, strict=True)),
              coculture_households=co_hh_v, coculture_area_mu=co_mu_v,
-             **{f"{p}_kg_rubbish": rub_loads[:, k] for k, p in enumerate(POLLUTANTS)},
-             **{f"{p}_kg_industry": ind_loads[:, k] for k, p in enumerate(POLLUTANTS)},
+             **dict(zip(LOAD_COLUMNS["rubbish"], rub_loads, strict=True)),
+             **dict(zip(LOAD_COLUMNS["industry"], ind_loads, strict=True)),
              sorting_share=life.sorting_v, straw_burning_events=life.burning_v,
              unresolved_issues=life.unresolved_v, satisfaction_mean=mood_v,
              rank=rank, red_list=red, black_list=black,
              workshop_jobs=jobs_v, tourism_jobs=tjobs_v, job_seekers=seek_v,
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)
+    totals: dict[str, float] = {}
+    for source, column_totals in zip(SOURCES, loads.sum(axis=2).tolist(), strict=True):
+        totals.update(zip(LOAD_COLUMNS[source], column_totals, strict=True))
     ws_total = work.loads_kg.sum(axis=0) + work.outfall_kg
     status = [w.status for w in town.workshops]
     population = float(persons_v.sum())
+    savings = work.savings  # their mean as np.mean takes it: a pairwise sum, then / count
     tr = visitors.result
     rec.row(
         "township", m0,
         population=int(population), households=hh.count,
-        **{f"{p}_kg_workshops": float(ws_total[k]) for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_households": float(hh_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_tourists": float(tour_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_livestock": float(stock_loads[:, k].sum())
-           for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_farmland": float(field_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_rubbish": float(rub_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
-        **{f"{p}_kg_industry": float(ind_loads[:, k].sum()) for k, p in enumerate(POLLUTANTS)},
+        **dict(zip(LOAD_COLUMNS["workshops"], ws_total.tolist(), strict=True)),
+        **totals,
         river_flow_m3_s=q_exit,
-        sections_meeting_target_share=float(ok.mean()),
+        sections_meeting_target_share=np.count_nonzero(ok) / ok.size,
         worst_water_class=int(cls.max()),
         workshops_open=len(status) - status.count(Treatment.CLOSED),
         workshops_discharging=status.count(Treatment.DISCHARGING),
@@ -108,9 +125,8 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         workshop_jobs=int(jobs_v.sum()), job_seekers=int(seek_v.sum()),
         income_per_capita_yuan=float(inc.sum() / population),
         public_spending_yuan=float(sum(spending.values())),
-        **{f"public_spending_yuan_{lever}": float(spending.get(lever, 0.0))
-           for lever in ("closures", "shared_facility", "ecotourism", "manure_retrofit",
-                         "coculture", "forest_economy", "points_scheme", "cleanup", "councils")},
+        **{column: float(spending.get(lever, 0.0))
+           for column, lever in zip(SPENDING_COLUMNS, LEVERS, strict=True)},
         rubbish_t=life.rubbish_t, rubbish_collected_share=life.collected_share,
         sorting_share=life.sorting_share, points_awarded=life.points_awarded,
         legacy_rubbish_t=life.legacy_t, rubbish_cleared_t=life.cleared_t,
@@ -135,7 +151,8 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
         facility_operating_cost_yuan=float(work.plant_cost_yuan),
         treatment_fees_yuan=float(work.fees_yuan),
         self_treatment_cost_yuan=float(work.self_treatment_yuan),
-        connected_saving_share=float(np.mean(work.savings)) if work.savings else float("nan"),
+        connected_saving_share=(float(np.asarray(savings).sum()) / len(savings) if savings
+                                else float("nan")),
         visits=float(tr.visits), day_visits=float(tr.day_visits),
         overnight_stays=float(tr.guest_nights), overnight_guests=float(tr.overnight_guests),
         visits_turned_away=float(tr.turned_away), beds=int(visitors.beds),

@@ -20,36 +20,40 @@ class Recorder:
     `row` appends one row of scalars; `rows` appends a block of rows (arrays), and `fixed`
     declares a block table's columns that are the same in every block (names, positions),
     stored once and repeated when the frame is built. A table takes one kind or the other, so
-    building it is one `np.asarray` or `np.concatenate` per column.
+    building it is one `np.asarray` or `np.concatenate` per column. A table's columns are set
+    by its first row or block; each later one is kept as a tuple of values in that order.
     """
 
     def __init__(self, scenario: str, replicate: int) -> None:
         self.scenario = scenario
         self.replicate = replicate
-        self._cols: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self._keys: dict[str, tuple[str, ...]] = {}  # a table's columns, in order
+        self._data: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # row or block values
         self._block: dict[str, bool] = {}
         self._dates: dict[str, list[np.datetime64]] = defaultdict(list)
         self._fixed: dict[str, dict[str, np.ndarray]] = {}
         self._size: dict[str, int] = {}  # rows per block of a table with fixed columns
 
-    def _check(self, table: str, keys: Any, block: bool) -> dict[str, list[Any]]:
-        cols = self._cols[table]
+    def _check(self, table: str, values: dict[str, Any], block: bool) -> tuple[Any, ...]:
+        """`values` in the table's column order (its first row or block sets the columns)."""
         if self._block.setdefault(table, block) != block:
             raise ValueError(f"table {table}: mixes row() and rows()")
-        if cols and len(cols) != len(keys):
-            raise ValueError(f"table {table}: columns changed: {sorted(set(keys) ^ set(cols))}")
-        return cols
+        keys = tuple(values)
+        known = self._keys.setdefault(table, keys)
+        if keys == known:
+            return tuple(values.values())
+        if set(keys) != set(known):
+            raise ValueError(f"table {table}: columns changed: {sorted(set(keys) ^ set(known))}")
+        return tuple(values[k] for k in known)
 
     def row(self, table: str, when: date, **values: Any) -> None:
         """One row of scalars."""
-        cols = self._check(table, values, block=False)
+        self._data[table].append(self._check(table, values, block=False))
         self._dates[table].append(np.datetime64(when, "D"))
-        for key, value in values.items():
-            cols[key].append(value)
 
     def fixed(self, table: str, **columns: Any) -> None:
         """Columns of block table `table` that every block repeats (set before its rows)."""
-        if self._cols[table]:
+        if self._data[table]:
             raise ValueError(f"table {table}: fixed columns must come before its rows")
         self._fixed[table] = {k: np.array(v) for k, v in columns.items()}
         sizes = {len(v) for v in self._fixed[table].values()}
@@ -59,36 +63,40 @@ class Recorder:
 
     def rows(self, table: str, when: date, n: int, **columns: Any) -> None:
         """`n` rows; each column is a length-`n` sequence or a scalar repeated."""
-        cols = self._check(table, columns, block=True)
+        values = self._check(table, columns, block=True)
         if table in self._size and self._size[table] != n:
             raise ValueError(f"table {table}: {n} rows, but its fixed columns have "
                              f"{self._size[table]}")
-        self._dates[table].append(np.datetime64(when, "D"))
-        for key, value in columns.items():
+        shape = (n,)
+        block: list[np.ndarray] = []
+        for value in values:
             if type(value) is np.ndarray:
                 arr = value.copy()  # a copy: never a reference to live state
             elif np.isscalar(value) or value is None:
                 arr = np.full(n, value)
             else:
                 arr = np.array(value)
-            if arr.shape != (n,):
+            if arr.shape != shape:
+                key = self._keys[table][len(block)]
                 raise ValueError(f"table {table}, column {key}: shape {arr.shape} != ({n},)")
-            cols[key].append(arr)
+            block.append(arr)
+        self._data[table].append(tuple(block))
+        self._dates[table].append(np.datetime64(when, "D"))
 
     def frame(self, table: str) -> pd.DataFrame:
-        cols = self._cols.get(table)
-        if not cols:
+        data = self._data.get(table)
+        if not data or not self._keys[table]:
             raise KeyError(f"table {table} has no rows")
         dates = np.array(self._dates[table], dtype="datetime64[D]")
+        columns = zip(self._keys[table], zip(*data, strict=True), strict=True)
         if self._block[table]:
-            first = next(iter(cols.values()))
-            sizes = [len(a) for a in first]
+            sizes = [len(block[0]) for block in data]
             body: dict[str, Any] = {"date": np.repeat(dates, sizes)}
             blocks = len(sizes)
             body |= {k: np.tile(v, blocks) for k, v in self._fixed.get(table, {}).items()}
-            body |= {k: np.concatenate(v) for k, v in cols.items()}
+            body |= {k: np.concatenate(v) for k, v in columns}
         else:
-            body = {"date": dates} | {k: np.asarray(v) for k, v in cols.items()}
+            body = {"date": dates} | {k: np.asarray(v) for k, v in columns}
         n = len(body["date"])
         body["date"] = pd.to_datetime(body["date"]).astype("datetime64[ns]")
         text = [k for k, v in body.items() if isinstance(v, np.ndarray) and v.dtype.kind in "OU"]
