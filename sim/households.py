@@ -53,6 +53,9 @@ class HouseholdState:
     tourism_job: np.ndarray      # bool: works in tourism this month
     _starts: np.ndarray | None = field(default=None, init=False, repr=False)
     _slices_for: int = field(default=-1, init=False, repr=False)
+    _repeats_for: int = field(default=-1, init=False, repr=False)
+    _by_village: bool = field(default=False, init=False, repr=False)
+    _persons_v: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -83,6 +86,31 @@ class HouseholdState:
             return np.bincount(self.village, weights=values, minlength=villages).astype(np.int64)
         return np.add.reduceat(values, self._starts, dtype=np.int64)
 
+    def spread(self, values_v: np.ndarray) -> np.ndarray:
+        """`values_v[village]`: per-village values given to each household (a new array).
+
+        Households are stored village by village (`build_households`), so np.repeat gives the
+        same array about three times cheaper than indexing; otherwise it indexes.
+        """
+        counts = self.per_village(values_v.size)
+        if self._repeats_for != values_v.size:
+            self._repeats_for = values_v.size
+            self._by_village = (counts.size == values_v.size
+                                and bool(np.all(np.diff(self.village) >= 0)))
+        if self._by_village:
+            return values_v.repeat(counts)
+        return np.asarray(values_v[self.village])
+
+    def persons_by_village(self, villages: int) -> np.ndarray:
+        """Persons per village, as floats (read-only: households never move or change size,
+        so it is summed once)."""
+        cached = self._persons_v
+        if cached is None or cached.size != villages:
+            cached = self.village_counts(self.size, villages).astype(float)
+            cached.flags.writeable = False
+            self._persons_v = cached
+        return cached
+
 
 def build_households(scenario: Scenario, villages: Villages,
                      rng: np.random.Generator) -> HouseholdState:
@@ -111,7 +139,7 @@ def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
     """
     seeking = hh.seeking[idx]
     found = seeking & (uniform < income.reemployment_prob_per_month)
-    if np.any(found):
+    if found.any():
         new_wage = income.workshop_wage_yuan_per_month * income.new_job_wage_share
         wage = hh.wage_yuan_per_month[idx]
         hh.wage_yuan_per_month[idx] = np.where(found, new_wage, wage)
@@ -222,4 +250,4 @@ def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> 
     counts = hh.per_village(village_share.size)
     per_household = np.divide(yuan * village_share / total, counts,
                               out=np.zeros(village_share.size), where=counts > 0)
-    hh.extra_yuan += per_household[hh.village]
+    hh.extra_yuan += hh.spread(per_household)

@@ -81,6 +81,10 @@ class Life:
         self._per_v = np.maximum(hh.per_village(nv), 1)
         self._repeats = village_repeats(hh, nv)
         self._draw = np.empty(hh.count)
+        # sorters per village as of the month's end, and the flags they were counted from
+        self._sorters_v, self._sorters_of = np.zeros(nv, dtype=np.int64), np.zeros(0, dtype=bool)
+        self._chemical_kg = as_array(sc.investors.chemical_kg_per_day)
+        self._sand_kg = as_array(sc.investors.sand_kg_per_day)
 
     # ------------------------------------------------------------------ investors (SimPy)
     def investors(self, env: simpy.Environment, start: date, rng: np.random.Generator,
@@ -131,7 +135,9 @@ class Life:
         council_on = lv.councils is not None and active(lv.councils.start, m0)
         # --- points and sorting
         s = sc.sorting
-        sorters_v = hh.village_counts(self.sorting, nv)   # exact ints: their sum is the count
+        sorters_v = self._sorters_v   # last month's closing count, if sorting is still that array
+        if self._sorters_of is not self.sorting:
+            sorters_v = hh.village_counts(self.sorting, nv)   # exact ints: their sum is the count
         sorters = sorters_v.sum()
         reward = 0.0
         if points_on:
@@ -161,7 +167,8 @@ class Life:
         stays &= self.sorting
         stays ^= starts
         self.sorting = stays
-        sorters_v = hh.village_counts(self.sorting, nv)
+        sorters_v = self._sorters_v = hh.village_counts(self.sorting, nv)
+        self._sorters_of = self.sorting
         out.sorting_share = float(sorters_v.sum() / hh.count)
         out.sorting_v = sorters_v / per_v
         # --- rubbish, legacy dumps, clean-up
@@ -223,13 +230,11 @@ class Life:
         p_good = max(0.0, a.good_day_chance_by_month[m0.month - 1] - lost_days / days)
         out.good_air_days = int(rng.binomial(days, p_good))
         # --- investors and sand sites
-        inv = sc.investors
         ind = np.zeros((nv, 3))
         for v, kind in self.polluters:
-            ind[v] += as_array(inv.chemical_kg_per_day if kind == "chemical"
-                               else inv.sand_kg_per_day)
+            ind[v] += self._chemical_kg if kind == "chemical" else self._sand_kg
         for v in self.sand_sites:
-            ind[v] += as_array(inv.sand_kg_per_day)
+            ind[v] += self._sand_kg
         out.industry_kg_per_day = ind
         out.polluter_v = np.bincount([v for v, _ in self.polluters] + self.sand_sites,
                                      minlength=nv).astype(float)

@@ -256,7 +256,7 @@ class Township:
         sc = self.scenario
         days = days_in_month(m0)
         hh = self.households
-        persons_v = hh.village_counts(hh.size, self.villages.count).astype(float)
+        persons_v = hh.persons_by_village(self.villages.count)   # fixed for the run, read-only
         hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
                                self.farming.paddy.farming, self.streams("life"))

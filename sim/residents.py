@@ -44,8 +44,14 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative values (optionally weighted, e.g. by persons)."""
     v = np.asarray(values, dtype=float)
     w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=float)
-    order = np.argsort(v, kind="stable")
-    v, w = np.maximum(v[order], 0.0), w[order]
+    # The stable order, found cheaply: when the values are distinct (and not NaN) every sort
+    # gives the same order, so a quicksort does; ties fall back to the stable sort.
+    order = np.argsort(v)
+    ordered = v[order]
+    if not (ordered[1:] > ordered[:-1]).all():
+        order = np.argsort(v, kind="stable")
+        ordered = v[order]
+    v, w = np.maximum(ordered, 0.0, out=ordered), w[order]
     cw = np.cumsum(w)
     cv = np.cumsum(v * w)
     if cv[-1] <= 0:
@@ -62,8 +68,13 @@ def income_term(ratio_vs_expected: np.ndarray, sensitivity: float,
     """0–1 score of income against expectation: 0.5 when as expected, losses weigh more."""
     ratio = np.asarray(ratio_vs_expected, dtype=float)
     g = np.subtract(ratio, 1.0, out=np.empty_like(ratio))   # a new array (even 0-d) to work in
-    # losses scaled by loss_aversion, gains by 1.0 (exact): cheaper than selecting a*g or g
-    g *= np.where(g < 0, loss_aversion, 1.0)
+    # losses scaled by loss_aversion, gains by 1.0 (exact). With loss_aversion >= 1 (finite),
+    # g * loss_aversion is at most g for a loss and at least g for a gain (rounding is
+    # monotone), so the smaller of the two is that choice, computed without a select.
+    if 1.0 <= loss_aversion < np.inf:
+        np.minimum(g, g * loss_aversion, out=g)
+    else:
+        g *= np.where(g < 0, loss_aversion, 1.0)
     # the rest in place, the same operations as 0.5 + 0.5 * tanh(sensitivity * g)
     g *= sensitivity
     np.tanh(g, out=g)
@@ -118,11 +129,11 @@ class Residents:
             levels = self.ring_levels
             growth = levels[LAST12_SLOTS[slot]].sum() / levels[PREV12_SLOTS[slot]].sum()
             denom = before * growth
-            positive = before > 0
-            if positive.all():   # the usual case: a plain division, much faster than a masked one
+            # all(before > 0), by one reduction (a NaN makes the minimum NaN, so not > 0 either)
+            if before.min() > 0:   # the usual case: a plain division, much faster than a masked one
                 ratio = np.divide(recent, denom, out=denom)
             else:
-                ratio = np.divide(recent, denom, out=np.ones(hh.count), where=positive)
+                ratio = np.divide(recent, denom, out=np.ones(hh.count), where=before > 0)
             inc = income_term(ratio, p.income_sensitivity, p.loss_aversion)
         else:
             inc = np.full(hh.count, 0.5)

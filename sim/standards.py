@@ -18,20 +18,21 @@ GB3838_LIMITS_MG_L: dict[str, tuple[float, float, float, float, float]] = {
 
 WORSE_THAN_V = 6
 
+# the limits as arrays, made once (read-only)
+_LIMITS = {name: np.asarray(limits) for name, limits in GB3838_LIMITS_MG_L.items()}
+for _limits in _LIMITS.values():
+    _limits.flags.writeable = False
+
 
 def parameter_class(parameter: str, conc_mg_l: np.ndarray | float) -> np.ndarray:
     """Class (1..6) of one parameter's concentrations: the best class whose limit holds."""
-    limits = np.asarray(GB3838_LIMITS_MG_L[parameter])
     c = np.asarray(conc_mg_l, dtype=float)
     # searchsorted(side='left') counts limits strictly below c: c <= limit[k] -> class k+1.
-    return (np.searchsorted(limits, c, side="left") + 1).astype(np.int8)
+    return (_LIMITS[parameter].searchsorted(c, side="left") + 1).astype(np.int8)
 
 
 def water_class(cod_mg_l: np.ndarray | float, nh3n_mg_l: np.ndarray | float,
                 tp_mg_l: np.ndarray | float) -> np.ndarray:
     """Class of each sample: the worst over COD, NH3-N and TP (single-factor method)."""
-    return np.maximum.reduce([
-        parameter_class("cod", cod_mg_l),
-        parameter_class("nh3n", nh3n_mg_l),
-        parameter_class("tp", tp_mg_l),
-    ])
+    worst = np.maximum(parameter_class("cod", cod_mg_l), parameter_class("nh3n", nh3n_mg_l))
+    return np.maximum(worst, parameter_class("tp", tp_mg_l))
