@@ -13,7 +13,6 @@ import numpy as np
 import simpy
 
 from sim.households import HouseholdState, hire
-from sim.residents import per_household, village_repeats
 from sim.schema import Scenario
 from sim.timebase import day_of
 from sim.workshops import as_array
@@ -79,7 +78,6 @@ class Life:
         # Fixed for the run (households never move): per-village sizes, and a work array for
         # the monthly uniform draws (rng.random(out=...) draws the same numbers as random(n)).
         self._per_v = np.maximum(hh.per_village(nv), 1)
-        self._repeats = village_repeats(hh, nv)
         self._draw = np.empty(hh.count)
         # sorters per village as of the month's end, and the flags they were counted from
         self._sorters_v, self._sorters_of = np.zeros(nv, dtype=np.int64), np.zeros(0, dtype=bool)
@@ -159,7 +157,7 @@ class Life:
         start_v = (s.adopt_per_month_at_full_reward * pull + s.norm_weight * share_v) * room
         stop_p = s.fade_per_month * (s.fade_with_reward_share if reward > 0 else 1.0)
         u = rng.random(out=self._draw)
-        starts = u < per_household(start_v, hh.village, self._repeats)
+        starts = u < hh.spread(start_v)
         stays = u >= stop_p
         # np.where(sorting, stays, starts) by bitwise ops, much cheaper than its select:
         # starts ^ (sorting & (stays ^ starts))

@@ -24,22 +24,6 @@ LAST12_SLOTS = (np.arange(24)[:, None] - np.arange(12)) % 24
 PREV12_SLOTS = (np.arange(24)[:, None] - 12 - np.arange(12)) % 24
 
 
-def village_repeats(hh: HouseholdState, villages: int) -> np.ndarray | None:
-    """Households per village when households are stored village by village (as
-    `build_households` does), so `per_household` can repeat instead of index; else None."""
-    counts = hh.per_village(villages)
-    stored_by_village = (counts.size == villages and np.array_equal(
-        np.repeat(np.arange(villages), counts), hh.village))
-    return counts if stored_by_village else None
-
-
-def per_household(values_v: np.ndarray, village: np.ndarray,
-                  repeats: np.ndarray | None) -> np.ndarray:
-    """`values_v[village]`: per-village values spread to households. With `repeats` from
-    `village_repeats`, np.repeat gives the same array about three times cheaper."""
-    return values_v[village] if repeats is None else np.repeat(values_v, repeats)
-
-
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative values (optionally weighted, e.g. by persons)."""
     v = np.asarray(values, dtype=float)
@@ -90,7 +74,6 @@ class Residents:
         self.score = np.full(hh.count, p.start)
         km = np.array([s.river_km for s in sc.river.sections])
         self.nearest = np.abs(villages.river_km[:, None] - km[None, :]).argmin(axis=1)
-        self._repeats = village_repeats(hh, villages.count)
         self.classes: deque[np.ndarray] = deque(maxlen=3)
         self.ring = np.zeros((24, hh.count))     # the last 24 months' incomes
         self.ring_levels = np.zeros(24)
@@ -138,19 +121,18 @@ class Residents:
         else:
             inc = np.full(hh.count, 0.5)
         w = p.weights
-        v, reps = hh.village, self._repeats
         # 100 * (w0 water + w1 (1 - odour) + w2 rubbish + w3 air + w4 income), summed left to
         # right as written: the first four terms are per village, so they are added on the
         # villages and spread once; the same operations per household, in the same order.
         seen_v = (w[0] * water_v + w[1] * (1 - odour_v) + w[2] * rubbish_score
                   + w[3] * good_air_share)
         inc *= w[4]
-        target = per_household(seen_v, v, reps)
+        target = hh.spread(seen_v)
         target += inc
         target *= 100
         target += p.voice_points * resolve_share * participants
-        target -= per_household(p.unresolved_points_per_issue * unresolved_v, v, reps)
-        target -= per_household(p.investor_points * np.minimum(polluter_v, 1.0), v, reps)
+        target -= hh.spread(p.unresolved_points_per_issue * unresolved_v)
+        target -= hh.spread(p.investor_points * np.minimum(polluter_v, 1.0))
         np.clip(target, 0, 100, out=target)
         if self.filled == 1 and p.spin_up:
             # start each household at what it sees in the first month (no start-up transient)
