@@ -361,23 +361,26 @@ def params() -> None:
 @cli.command()
 @click.option("--replicates", "-n", type=click.IntRange(1, 10_000), default=100, show_default=True,
               help="Replicates in the many-runs timing.")
-@click.option("--repeats", type=click.IntRange(1, 50), default=5, show_default=True,
-              help="Interleaved repeats per measurement (the median is reported).")
+@click.option("--repeats", type=click.IntRange(1, 50), default=None,
+              help="Interleaved repeats per measurement (the median is reported); default 5, "
+                   "or 3 with --experiments.")
 @click.option("--json-out", type=click.Path(path_type=Path), default=None,
               help="Also write the figures as JSON.")
 @click.option("--experiments", is_flag=True,
-              help="Instead: the experiment-scale figures (1 vs 2 workers, Dask LocalCluster vs "
-                   "process pool, --replicates 20-year runs; use -n 1000 for the issue's).")
+              help="Instead: the experiment-scale figures (1 vs 2 workers and Dask LocalCluster "
+                   "vs process pool, interleaved repeats; then --replicates 20-year runs once; "
+                   "use -n 1000 for the issue's target).")
 @_clean_errors
-def bench(replicates: int, repeats: int, json_out: Path | None, experiments: bool) -> None:
+def bench(replicates: int, repeats: int | None, json_out: Path | None, experiments: bool) -> None:
     """Time one 20-year run, many replicates, and the per-household-process reference
     (or, with --experiments, the experiment runner's scaling on workers and Dask)."""
     from sim.bench import run_benchmarks, run_experiment_benchmarks
 
     if experiments:
-        figures = run_experiment_benchmarks(replicates=replicates, echo=click.echo)
+        figures = run_experiment_benchmarks(replicates=replicates, repeats=repeats or 3,
+                                            echo=click.echo)
     else:
-        figures = run_benchmarks(replicates=replicates, repeats=repeats, echo=click.echo)
+        figures = run_benchmarks(replicates=replicates, repeats=repeats or 5, echo=click.echo)
     if json_out is not None:
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
