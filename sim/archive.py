@@ -44,9 +44,14 @@ def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
 
     Columns of one kind of aggregate are computed together (one pass of pandas' grouped sum,
     mean, last or min over all of them), and a single run's tables are grouped by year alone."""
-    year = township["date"].dt.year.rename("year")
     single = township["scenario"].nunique() <= 1 and township["replicate"].nunique() <= 1
-    by = [year] if single else [township["scenario"], township["replicate"], year]
+
+    def keys(frame: pd.DataFrame) -> list[pd.Series]:
+        """What a frame's rows are grouped by: the year, within scenario and replicate."""
+        year = frame["date"].dt.year.rename("year")
+        return [year] if single else [frame["scenario"], frame["replicate"], year]
+
+    by = keys(township)
     grouped = township.groupby(by, sort=True)
     pieces = [grouped.size().rename("months")]
     for how, names in (("sum", SUMS), ("last", LASTS), ("mean", MEANS)):
@@ -68,18 +73,14 @@ def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
              "satisfaction_survey_mean", "satisfaction_rank_best", "issues_raised",
              "issues_resolved", "council_participation_share", *levers]
     out = out[[c for c in order if c in out.columns]]
-    sec_year = sections["date"].dt.year.rename("year")
-    sec_by = [sec_year] if single else [sections["scenario"], sections["replicate"], sec_year]
-    cls = sections.groupby([*sec_by, sections["section"]], sort=True)["water_class"].mean()
+    cls = sections.groupby([*keys(sections), sections["section"]], sort=True)["water_class"].mean()
     cls = cls.unstack("section")
     cls.columns = [f"water_class_mean_{c}" for c in cls.columns]
     out = out.join(cls, how="left")
     if len(events):
         ev = events[events["kind"].isin(PROJECT_KINDS)]
-        ev_year = ev["date"].dt.year.rename("year")
         label = ev["kind"].astype(str) + " " + ev["subject"].astype(str)
-        ev_by = [ev_year] if single else [ev["scenario"], ev["replicate"], ev_year]
-        out = out.join(label.groupby(ev_by).agg("; ".join).rename("projects"), how="left")
+        out = out.join(label.groupby(keys(ev)).agg("; ".join).rename("projects"), how="left")
     else:
         out["projects"] = ""
     out["projects"] = out["projects"].fillna("").astype("string")

@@ -9,6 +9,7 @@ function that the benchmark also runs one household at a time for its reference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,6 +40,15 @@ def income_index(income: Income, year: float) -> float:
     return float(np.exp(integral(ref, year)))
 
 
+class VillageLayout(NamedTuple):
+    """Households per village; whether they are stored village by village; and then, if no
+    village is empty, where each village's slice starts (else None)."""
+
+    counts: np.ndarray
+    by_village: bool
+    starts: np.ndarray | None
+
+
 @dataclass
 class HouseholdState:
     """Mutable per-household arrays (one row per household)."""
@@ -51,23 +61,27 @@ class HouseholdState:
     seeking: np.ndarray          # bool: lost a workshop job, looking for another
     extra_yuan: np.ndarray       # one-off income this month (profits, compensation)
     tourism_job: np.ndarray      # bool: works in tourism this month
-    _starts: np.ndarray | None = field(default=None, init=False, repr=False)
-    _slices_for: int = field(default=-1, init=False, repr=False)
-    _repeats_for: int = field(default=-1, init=False, repr=False)
-    _by_village: bool = field(default=False, init=False, repr=False)
+    _layouts: dict[int, VillageLayout] = field(default_factory=dict, init=False, repr=False)
     _persons_v: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
     def count(self) -> int:
         return int(self.village.size)
 
+    def layout(self, villages: int) -> VillageLayout:
+        """How households sit in `villages` villages (they never move, so worked out once)."""
+        found = self._layouts.get(villages)
+        if found is None:
+            counts = np.bincount(self.village, minlength=villages)
+            by_village = counts.size == villages and bool(np.all(np.diff(self.village) >= 0))
+            starts = (np.concatenate(([0], np.cumsum(counts)[:-1]))
+                      if by_village and bool(np.all(counts > 0)) else None)
+            found = self._layouts[villages] = VillageLayout(counts, by_village, starts)
+        return found
+
     def per_village(self, villages: int) -> np.ndarray:
-        """Households per village (villages never change, so it is computed once)."""
-        cached = getattr(self, "_per_village", None)
-        if cached is None or cached.size != villages:
-            cached = np.bincount(self.village, minlength=villages)
-            self._per_village = cached
-        return cached
+        """Households per village."""
+        return self.layout(villages).counts
 
     def village_counts(self, values: np.ndarray, villages: int) -> np.ndarray:
         """Per-village totals of boolean or integer `values` (int64, exact).
@@ -76,15 +90,10 @@ class HouseholdState:
         one slice and `np.add.reduceat` sums them about four times faster than `np.bincount`
         with weights; integer sums do not depend on the order, so the result is the same.
         """
-        if self._slices_for != villages:
-            counts = self.per_village(villages)
-            contiguous = (counts.size == villages and bool(np.all(counts > 0))
-                          and bool(np.all(np.diff(self.village) >= 0)))
-            self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])) if contiguous else None
-            self._slices_for = villages
-        if self._starts is None:
+        starts = self.layout(villages).starts
+        if starts is None:
             return np.bincount(self.village, weights=values, minlength=villages).astype(np.int64)
-        return np.add.reduceat(values, self._starts, dtype=np.int64)
+        return np.add.reduceat(values, starts, dtype=np.int64)
 
     def spread(self, values_v: np.ndarray) -> np.ndarray:
         """`values_v[village]`: per-village values given to each household (a new array).
@@ -92,13 +101,9 @@ class HouseholdState:
         Households are stored village by village (`build_households`), so np.repeat gives the
         same array about three times cheaper than indexing; otherwise it indexes.
         """
-        counts = self.per_village(values_v.size)
-        if self._repeats_for != values_v.size:
-            self._repeats_for = values_v.size
-            self._by_village = (counts.size == values_v.size
-                                and bool(np.all(np.diff(self.village) >= 0)))
-        if self._by_village:
-            return values_v.repeat(counts)
+        layout = self.layout(values_v.size)
+        if layout.by_village:
+            return values_v.repeat(layout.counts)
         return np.asarray(values_v[self.village])
 
     def persons_by_village(self, villages: int) -> np.ndarray:

@@ -79,8 +79,6 @@ class Life:
         # the monthly uniform draws (rng.random(out=...) draws the same numbers as random(n)).
         self._per_v = np.maximum(hh.per_village(nv), 1)
         self._draw = np.empty(hh.count)
-        # sorters per village as of the month's end, and the flags they were counted from
-        self._sorters_v, self._sorters_of = np.zeros(nv, dtype=np.int64), np.zeros(0, dtype=bool)
         self._chemical_kg = as_array(sc.investors.chemical_kg_per_day)
         self._sand_kg = as_array(sc.investors.sand_kg_per_day)
 
@@ -133,9 +131,7 @@ class Life:
         council_on = lv.councils is not None and active(lv.councils.start, m0)
         # --- points and sorting
         s = sc.sorting
-        sorters_v = self._sorters_v   # last month's closing count, if sorting is still that array
-        if self._sorters_of is not self.sorting:
-            sorters_v = hh.village_counts(self.sorting, nv)   # exact ints: their sum is the count
+        sorters_v = hh.village_counts(self.sorting, nv)   # exact ints: their sum is the count
         sorters = sorters_v.sum()
         reward = 0.0
         if points_on:
@@ -165,8 +161,7 @@ class Life:
         stays &= self.sorting
         stays ^= starts
         self.sorting = stays
-        sorters_v = self._sorters_v = hh.village_counts(self.sorting, nv)
-        self._sorters_of = self.sorting
+        sorters_v = hh.village_counts(self.sorting, nv)
         out.sorting_share = float(sorters_v.sum() / hh.count)
         out.sorting_v = sorters_v / per_v
         # --- rubbish, legacy dumps, clean-up
