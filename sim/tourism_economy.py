@@ -78,10 +78,7 @@ class TourismEconomy:
 
     def perceived_class(self) -> float:
         c = self.state.classes
-        if not c:
-            return float(self.p.river_reference_class)
-        # np.mean's own steps (pairwise sum, then divide by the count) without its overhead
-        return float(np.add.reduce(np.fromiter(c, dtype=float, count=len(c)))) / len(c)
+        return float(np.mean(c)) if c else float(self.p.river_reference_class)
 
     def month(self, m0: date, level: float, rng: np.random.Generator,
               jobs_rng: np.random.Generator) -> VisitorsMonth:
