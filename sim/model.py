@@ -43,7 +43,13 @@ from sim.statuslog import StatusLog
 from sim.streams import Streams
 from sim.timebase import date_of, day_of, days_in_month, month_starts, next_month
 from sim.tourism_economy import TourismEconomy
-from sim.workshops import WorkshopAgent, as_array, settle_workshops, should_close_for_losses
+from sim.workshops import (
+    SettlementMemo,
+    WorkshopAgent,
+    as_array,
+    settle_workshops,
+    should_close_for_losses,
+)
 from sim.world import build_villages
 
 TABLES = ("township", "villages", "sections", "events", "archive")
@@ -99,6 +105,8 @@ class Township:
                                  scenario.income.workshop_wage_yuan_per_month, jobs,
                                  self.villages.river_km)
             self.workshops.append(agent)
+        # the workshops' fixed figures and the months already settled (see SettlementMemo)
+        self._workshop_memo = SettlementMemo(self.workshops, scenario.treatment_costs)
         self.tourism = TourismEconomy(scenario, self.villages, self.households, layout)
         self.farming = Farming(scenario, self.villages, self.households, self.env,
                                LivestockHooks(self.env, self.log_event, self.spend), layout,
@@ -239,16 +247,21 @@ class Township:
             (spec.operating_share_of_unit_cost if spec is not None
              and spec.capex_paid_by == "township" else 1.0),
             down / (up + down) if up + down > 0 else 0.0,
-            fac.log.at(self._sample_t) == PlantState.DOWN)
+            fac.log.at(self._sample_t) == PlantState.DOWN, self._workshop_memo)
         work.down_days = down
         hh = self.households
+        limit = sc.workshop_rules.loss_months_before_closing
+        workshops = self.workshops
         for index, profit in work.profits:
-            w = self.workshops[index]
+            w = workshops[index]
             hh.extra_yuan[w.owner] += profit
-            w.loss_months = w.loss_months + 1 if profit < 0 else 0
-            if w.is_open and should_close_for_losses(
-                    w.loss_months, sc.workshop_rules.loss_months_before_closing):
-                self.close_workshop(w, "losses", 0.0)
+            if profit < 0:
+                w.loss_months += 1
+                if w.is_open and should_close_for_losses(w.loss_months, limit):
+                    self.close_workshop(w, "losses", 0.0)
+            else:
+                # no loss, no closure: the limit is at least one month (WorkshopRules)
+                w.loss_months = 0
         return work
 
     def _river_and_record(self, m0: date, t0: float, t1: float, work: Any, visitors: Any,

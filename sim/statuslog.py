@@ -45,6 +45,9 @@ class StatusLog(Generic[S]):
 
     def days_in(self, state: S, t0: float, t1: float) -> float:
         """Days within [t0, t1) spent in `state`."""
+        if self._times[-1] <= t0:
+            # constant over the interval: what the loop below adds up for its one entry
+            return t1 - t0 if self._states[-1] == state and t1 > t0 else 0.0
         total = 0.0
         i = max(bisect_right(self._times, t0) - 1, 0)
         n = len(self._times)

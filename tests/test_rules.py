@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,8 +21,11 @@ from sim.households import (
 from sim.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
 from sim.statuslog import StatusLog
 from sim.workshops import (
+    SettlementMemo,
     WorkshopAgent,
+    WorkshopMonth,
     closure_targets,
+    settle_workshops,
     shared_fee_yuan_per_m3,
     should_close_for_losses,
     unit_cost_yuan_per_m3,
@@ -157,3 +162,61 @@ def test_status_log_days_partition_the_interval(changes: list[tuple[float, str]]
     assert abs(total - span) < 1e-9
     if span > 1e-6:
         assert log.days_in(log.at(t0), t0, t0 + 1e-6) > 0
+
+
+def _same_month(a: WorkshopMonth, b: WorkshopMonth) -> bool:
+    """Bit for bit the same figures (NaN equal to NaN)."""
+    for f in dataclasses.fields(WorkshopMonth):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            if x.shape != y.shape or x.tobytes() != y.tobytes():
+                return False
+        elif x != y and not (x != x and y != y):
+            return False
+    return True
+
+
+def test_memoised_settlement_is_the_settlement_worked_out_afresh() -> None:
+    """Months settled with a memo equal months worked out from scratch, bit for bit, through
+    status changes at month starts, mid-month and around the sampling day, plant outages and
+    varying month lengths; and what it hands out shares no array or list with the memo."""
+    costs = TreatmentCosts()
+    agents, fresh_agents = _agents(), _agents()
+    memo = SettlementMemo(agents, costs)
+    removal = np.array([0.9, 0.8, 0.7])
+    changes = {3: (1, Treatment.SELF_TREATING), 5: (2, Treatment.CONNECTED),
+               6: (3, Treatment.CONNECTED), 8: (0, Treatment.CLOSED), 11: (4, Treatment.CONNECTED),
+               13: (5, Treatment.SELF_TREATING)}
+    t0, hits = 0.0, 0
+    for month in range(24):
+        days = (31.0, 30.0, 28.0, 31.0)[month % 4]
+        t1 = t0 + days
+        if month in changes:  # a change on day 10 of the month (or at its start when month % 3)
+            k, status = changes[month]
+            for group in (agents, fresh_agents):
+                group[k].log.set(t0 if month % 3 else t0 + 10.0, status)
+        sample_t = t0 + (5.0 if month % 2 else 20.0)
+        if month == 13:  # sampled the day before its change (and the month's start)
+            sample_t = t0 - 1.0
+        down_share = (0.0, 0.25, 0.0)[month % 3]
+        args = (t0, t1, sample_t, costs, removal if month >= 5 else None, 40.0, 0.1, 0.8,
+                down_share, month % 5 == 0)
+        hits += memo.key(t0, t1, sample_t, args[4], 40.0, 0.1, 0.8) in memo.months
+        got = settle_workshops(agents, *args, memo=memo)
+        assert _same_month(got, settle_workshops(fresh_agents, *args))
+        got.loads_kg += 1.0
+        got.outfall_kg += 1.0
+        got.savings.append(0.0)
+        got.profits.clear()
+        assert _same_month(settle_workshops(agents, *args, memo=memo),
+                           settle_workshops(fresh_agents, *args))
+        t0 = t1
+    assert hits > 5  # the memo did serve months
+
+
+def test_status_log_days_in_a_constant_interval() -> None:
+    """After the last change, days in a state are the interval's length or nothing."""
+    log: StatusLog[str] = StatusLog(0.0, "a")
+    log.set(3.5, "b")
+    assert log.days_in("b", 3.5, 34.5) == 31.0 and log.days_in("a", 3.5, 34.5) == 0.0
+    assert log.days_in("b", 40.0, 40.0) == 0.0 and log.days_in("a", 0.0, 10.0) == 3.5
