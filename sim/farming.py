@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import simpy
 
-from sim.forest import forest_month
+from sim.forest import bearing_mu, forest_month
 from sim.households import HouseholdState, pay_villages
 from sim.livestock import (
     FarmAgent,
@@ -75,6 +75,10 @@ class Farming:
         # last month's per-farm loads and their village sums: reused while no farm changes
         self._loads: list[np.ndarray] = []
         self._livestock = np.zeros((villages.count, 3))
+        self._logs = [farm.log for farm in self.farms]
+        self._loads_t0: float | None = None  # start of the last month asked farm by farm
+        # bearing forest area by year: the plan is fixed for the run (see `forest_month`)
+        self._bearing_mu: dict[int, float] = {}
 
     def lever_active(self, day: float) -> object:
         lv = self.sc.levers.manure_retrofit
@@ -87,7 +91,12 @@ class Farming:
 
         A farm whose status held all month returns the same cached array each month, so when
         every farm's array is last month's the sums are too; otherwise they are added up again
-        farm by farm, in the same order."""
+        farm by farm, in the same order. Most months no farm changes at all: when no farm's
+        status changed since the start of the last month the farms were asked, each farm's load
+        then was its cached array and still is, so the sums are this month's too."""
+        since = self._loads_t0
+        if since is not None and all(log.constant_since(since) for log in self._logs):
+            return self._livestock.copy()
         p = self.sc.livestock
         loads = [farm_load_kg_per_day(farm, p, t0, t1) for farm in self.farms]
         prev = self._loads
@@ -96,6 +105,7 @@ class Farming:
             for farm, load in zip(self.farms, loads, strict=True):
                 total[farm.village] += load
             self._loads, self._livestock = loads, total
+        self._loads_t0 = t0
         return self._livestock.copy()
 
     def month(self, m0: date, t0: float, t1: float, level: float,
@@ -135,20 +145,24 @@ class Farming:
         if pm.adopted or pm.dropped:
             self.hooks.log_event(t0, "coculture_spring", "paddy",
                                  f"{pm.adopted} adopted, {pm.dropped} dropped out", pm.adopted)
-        income, plant_subsidy = forest_month(sc.levers.forest_economy, sc.forest, m0, level)
+        plan = sc.levers.forest_economy
+        bearing = self._bearing_mu.get(m0.year)
+        if bearing is None:
+            bearing = self._bearing_mu[m0.year] = bearing_mu(plan, sc.forest, m0.year)
+        income, plant_subsidy = forest_month(plan, sc.forest, m0, level, bearing)
         pay_villages(hh, income, self.forest_host)
         out.income_forest_yuan = income
         out.spending["forest_economy"] = plant_subsidy
         return out
 
     def counts(self) -> dict[str, float]:
-        households_v, area_v = self.paddy.village_counts()
-        statuses = [f.log.current for f in self.farms]
+        households, villages, area = self.paddy.coculture_totals()
+        statuses = [log.current for log in self._logs]
         return {
             "farms_open": len(statuses) - statuses.count(FarmStatus.CLOSED),
             "farms_compliant": statuses.count(FarmStatus.RETROFITTED),
-            "coculture_households": int(households_v.sum()),
-            "coculture_villages": int((households_v > 0).sum()),
-            "coculture_area_mu": float(area_v.sum()),
+            "coculture_households": households,
+            "coculture_villages": villages,
+            "coculture_area_mu": area,
             "crayfish_price_yuan_per_kg": float(self.paddy.crayfish_price),
         }

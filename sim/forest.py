@@ -16,14 +16,17 @@ def bearing_mu(plan: ForestPlanting | None, p: ForestEconomy, year: int) -> floa
 
 
 def forest_month(plan: ForestPlanting | None, p: ForestEconomy, m0: date,
-                 level: float) -> tuple[float, float]:
+                 level: float, bearing: float | None = None) -> tuple[float, float]:
     """(households' net income, planting subsidy paid) for the month, yuan.
 
     Output accrues evenly over the year; planting subsidies are paid in January of the year
-    of planting."""
+    of planting. `bearing` is `bearing_mu(plan, p, m0.year)` for callers that keep it by year
+    (it changes only with the year), else it is worked out here."""
     if plan is None:
         return 0.0, 0.0
-    income = bearing_mu(plan, p, m0.year) * p.output_yuan_per_mu_year * p.net_share / 12 * level
+    if bearing is None:
+        bearing = bearing_mu(plan, p, m0.year)
+    income = bearing * p.output_yuan_per_mu_year * p.net_share / 12 * level
     subsidy = 0.0
     if m0.month == 1:
         subsidy = plan.mu_by_year.get(m0.year, 0.0) * plan.subsidy_yuan_per_mu

@@ -83,6 +83,8 @@ class PaddySector:
         self._version = 0  # bumped whenever adopters change (spring); keys the caches below
         self._counts_key = self._area_key = self._runoff_key = -1
         self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._totals_key = -1
+        self._totals: tuple[int, int, float] = (0, 0, 0.0)
         self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         # runoff: the month-independent leading factors of each load, and each month's result
         self._runoff_parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (
@@ -93,6 +95,7 @@ class PaddySector:
         self.crashed = False
         self.last_profit_ratio = 1.0
         self.adjacent = self._adjacency()
+        self._degree = self.adjacent.sum(axis=1)  # neighbours of each village (fixed)
 
     def _adjacency(self) -> np.ndarray:
         """Villages next to each other along the river within a zone (by number)."""
@@ -140,18 +143,21 @@ class PaddySector:
             return 0, int(drop.sum()), 0.0
         nv = self.villages.count
         open_v = self.open_villages(year)
-        adopters_v = np.bincount(hh.village[self.coculture], minlength=nv)
+        # per-village counts and village values per household by `HouseholdState`'s helpers
+        # (integer counts; values copied out): the same arrays as bincount and indexing give
+        adopters_v = hh.village_counts(self.coculture, nv)
         share_v = np.divide(adopters_v, self.ceiling_v, out=np.zeros(nv),
                             where=self.ceiling_v > 0)
         w = p.neighbour_weight
-        deg = self.adjacent.sum(axis=1)
+        deg = self._degree
         neigh = np.divide(self.adjacent @ share_v, deg, out=np.zeros(nv), where=deg > 0)
         mixed = (share_v + w * neigh) / (1.0 + w)
         p_eff = p.innovation_per_year * subsidy_multiplier(lv) * lv.training_innovation_multiplier
-        q_eff = p.imitation_per_year * float(np.clip(self.last_profit_ratio, 0.0, 2.0))
+        # np.clip of one number is min(max(...)) (none is NaN), without numpy's overhead
+        q_eff = p.imitation_per_year * min(max(self.last_profit_ratio, 0.0), 2.0)
         prob_v = np.where(open_v, adoption_probability(p_eff, q_eff, mixed), 0.0)
-        eligible = self.suitable & ~self.coculture & ~drop & open_v[hh.village]
-        take = np.flatnonzero(eligible & (rng.random(hh.count) < prob_v[hh.village]))
+        eligible = self.suitable & ~self.coculture & ~drop & hh.spread(open_v)
+        take = np.flatnonzero(eligible & (rng.random(hh.count) < hh.spread(prob_v)))
         self.coculture[take] = True
         if take.size:
             self._version += 1
@@ -171,9 +177,9 @@ class PaddySector:
         if m0.month == SPRING_MONTH + 1:
             # prices have their own stream: the same seasons under every policy (CRN)
             self.draw_price(price_rng if price_rng is not None else rng)
-        branded = self.branded(m0)
         if m0.month == HARVEST_CRAYFISH_MONTH:
-            net = coculture_net_per_mu(p, self.crayfish_price, branded) - p.rice_net_yuan_per_mu
+            net = coculture_net_per_mu(p, self.crayfish_price, self.branded(m0)) - (
+                p.rice_net_yuan_per_mu)
             crayfish = self.mu * self.coculture * net * level
             hh.extra_yuan += crayfish
             out.coculture_income_yuan += float(crayfish.sum())
@@ -230,3 +236,14 @@ class PaddySector:
             area = self._areas_now()[1]  # the co-culture area runoff uses: the same sums
             self._counts_key, self._counts = key, (households, area)
         return self._counts
+
+    def coculture_totals(self) -> tuple[int, int, float]:
+        """Co-culture households, villages with any, and area (mu) in the township: the sums of
+        `village_counts`, cached with it (the recorder asks every month, adopters change only
+        in spring)."""
+        if self._totals_key != self._version:
+            households_v, area_v = self.village_counts()
+            self._totals = (int(households_v.sum()), int((households_v > 0).sum()),
+                            float(area_v.sum()))
+            self._totals_key = self._version
+        return self._totals

@@ -7,6 +7,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from sim.schema_tourism import Investment
 from sim.timebase import days_in_month
 from sim.tourists import TourismMonth, TourismState, host_shares, new_homestays, tourism_month
 from sim.world import Villages
+
+# a month's length by its first day, looked up once (calendar.monthrange is slow, monthly)
+_days_in_month = lru_cache(maxsize=1024)(days_in_month)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,12 @@ class TourismEconomy:
                                   classes=deque(maxlen=p.river_perception_months))
         self.owners = np.zeros(0, dtype=np.int64)
         self.owner_beds = np.zeros(0)
+        self._private_beds = 0.0  # owner_beds.sum(), kept by `_add_homestays`
         self._add_homestays(math.ceil(p.initial_beds / p.homestay_beds), p.initial_beds, rng)
         conc = scenario.sewage.concentration_mg_l
         self._conc = np.array([conc.cod, conc.nh3n, conc.tp])
         self._entry = villages.sewage_river_entry_share[:, None]
+        self._host_col, self._conc_row = self.host[:, None], self._conc[None, :]  # views
 
     def _add_homestays(self, n: int, beds: int, rng: np.random.Generator) -> None:
         if n <= 0:
@@ -64,6 +70,7 @@ class TourismEconomy:
         owners = np.sort(rng.choice(pool, size=min(n, pool.size), replace=False))
         self.owners = np.concatenate([self.owners, owners])
         self.owner_beds = np.concatenate([self.owner_beds, np.full(owners.size, beds / n)])
+        self._private_beds = float(self.owner_beds.sum())  # read monthly, changes only here
         self.state.homestays += int(owners.size)
 
     def invest(self, inv: Investment, rng: np.random.Generator) -> None:
@@ -77,8 +84,16 @@ class TourismEconomy:
         self.state.classes.append(mean_class)
 
     def perceived_class(self) -> float:
+        """Mean class of the months visitors remember (the reference class before any).
+
+        This is np.mean's own arithmetic (numpy's sum, then one division by the count), from
+        an array filled straight from the deque: np.mean would first turn the deque into an
+        array item by item as a generic sequence, which costs more than the mean itself."""
         c = self.state.classes
-        return float(np.mean(c)) if c else float(self.p.river_reference_class)
+        if not c:
+            return float(self.p.river_reference_class)
+        n = len(c)
+        return float(np.add.reduce(np.fromiter(c, float, n))) / n
 
     def month(self, m0: date, level: float, rng: np.random.Generator,
               jobs_rng: np.random.Generator) -> VisitorsMonth:
@@ -89,15 +104,16 @@ class TourismEconomy:
         yearly = sum(st.visits_12m) * 12.0 / len(st.visits_12m)
         target = int(round(p.jobs_per_1000_visits * yearly / 1000.0))
         assign_tourism_jobs(hh, target, self.host_village, jobs_rng, self.host_households)
-        jobs = int(np.count_nonzero(hh.tourism_job))  # no job changes hands below
+        holders = np.flatnonzero(hh.tourism_job)  # no job changes hands below
+        jobs = int(holders.size)
         wage = p.tourism_wage_yuan_per_month * level
-        hh.extra_yuan[hh.tourism_job] += wage
+        hh.extra_yuan[holders] += wage  # by index: the same sums as by the mask, cheaper
         # what stays in the township: wages first, the rest to bed owners and host villages
         local = res.revenue_yuan * p.local_capture_share
         profit = local - wage * jobs
         night_share = res.night_revenue_yuan / res.revenue_yuan if res.revenue_yuan > 0 else 0.0
         night_profit = profit * night_share
-        private = float(self.owner_beds.sum())
+        private = self._private_beds
         if st.beds > 0 and self.owners.size:
             # owners are distinct households (`_add_homestays`), so plain fancy indexing adds
             # each share once, as np.add.at would, and faster
@@ -110,9 +126,9 @@ class TourismEconomy:
             if opened:
                 st.beds += opened * p.homestay_beds
                 self._add_homestays(opened, opened * p.homestay_beds, jobs_rng)
-        days = days_in_month(m0)
+        days = _days_in_month(m0)
         litres_per_day = res.sewage_litres / days
-        tourist = (litres_per_day * self.host)[:, None] * self._conc[None, :] / 1e6
+        tourist = litres_per_day * self._host_col * self._conc_row / 1e6
         tourist = tourist * self._entry
         return VisitorsMonth(
             result=res, tourist_kg_per_day=tourist, visits_by_village=res.visits * self.host,

@@ -137,29 +137,40 @@ def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_
     crowd_sum = 0.0
     # The ledger runs on Python floats (same IEEE arithmetic as numpy scalars, much faster);
     # `x if x > 0.0 else 0.0` is max(0.0, x) and `b if b < a else a` is min(a, b), inlined.
+    # On most days the free beds take everyone who wants one: then nobody is refused or
+    # leaves, and the terms that would be zero are skipped (the sums start at +0.0 and adding
+    # ±0.0 leaves them as they are; `came - 0.0` is `came`), as is the crowding term of an
+    # uncrowded day.
     leave_share = p.turned_away_leave_share
     two_night = p.two_night_share
     trail = state.trail_capacity
     threshold = p.crowding_threshold_share
-    for want, came in zip(want_night.tolist(), persons.tolist(), strict=True):
+    wants, comes = want_night.tolist(), persons.tolist()
+    for want, came in zip(wants, comes, strict=True):
         free = beds - carry
-        free = free if free > 0.0 else 0.0
-        take = free if free < want else want
-        no_bed = want - take
-        leave = no_bed * leave_share
+        if free >= want:
+            take = want
+            on_trails = came + carry
+        else:
+            free = free if free > 0.0 else 0.0
+            take = free if free < want else want
+            no_bed = want - take
+            leave = no_bed * leave_share
+            refused += no_bed
+            left += leave
+            on_trails = came - leave + carry
         nights += take + carry
         guests += take
-        refused += no_bed
-        left += leave
-        on_trails = came - leave + carry
         excess = on_trails / trail - threshold
-        crowd_sum += on_trails * (excess if excess > 0.0 else 0.0)
+        if excess > 0.0:
+            crowd_sum += on_trails * excess
         carry = take * two_night
     state.carry_guests = carry
-    visits = float(persons.sum()) - left
+    # whole numbers, so Python's sums (exact) equal numpy's, without two numpy calls
+    visits = float(sum(comes)) - left
     day_visits = visits - guests
     crowding = crowd_sum / visits if visits > 0 else 0.0
-    wanted = float(want_night.sum())
+    wanted = float(sum(wants))
     refused_share = refused / wanted if wanted > 0 else 0.0
     experience = max(0.0, 1.0 - p.crowding_penalty * crowding
                      - p.turned_away_experience_penalty * refused_share

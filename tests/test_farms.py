@@ -5,9 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import simpy
 
+from sim.farming import Farming
 from sim.households import build_households
-from sim.livestock import FarmStatus, removal, retrofit_case
+from sim.livestock import (
+    FarmStatus,
+    LivestockHooks,
+    farm_load_kg_per_day,
+    removal,
+    retrofit_case,
+)
 from sim.model import run
 from sim.paddy import (
     PaddySector,
@@ -19,6 +27,8 @@ from sim.paddy import (
 from sim.scenario import load_scenario
 from sim.schema import Scenario
 from sim.schema_farms import Coculture, Livestock, ManureRetrofit, Paddy
+from sim.streams import Streams
+from sim.timebase import day_of, next_month
 from sim.world import build_villages
 
 from .conftest import SCENARIOS
@@ -160,3 +170,34 @@ def test_manure_lever_shape() -> None:
     """The lever's defaults are the account's terms."""
     lv = ManureRetrofit(start="2025-01-01")  # type: ignore[arg-type]
     assert lv.loan_yuan == 50_000 and lv.interest_subsidy_share == 1.0
+
+
+def test_livestock_loads_are_the_farms_sums_every_month() -> None:
+    """The villages' livestock loads, reused while no farm's status changes, are every month
+    the farm-by-farm sums: through retrofits after inspections and a closure mid-month."""
+    sc = load_scenario(SCENARIOS / "as_reported.yaml")
+    villages = build_villages(sc)
+    streams = Streams(SEED, 0)
+    hh = build_households(sc, villages, streams("layout"))
+    env = simpy.Environment()
+    farming = Farming(sc, villages, hh, env, LivestockHooks(env, lambda *a: None, lambda *a: None),
+                      streams("layout"), streams)
+    p, start = sc.livestock, sc.start_date
+    m0, before, changes = start, None, 0
+    for k in range(96):
+        m1 = next_month(m0)
+        t0, t1 = day_of(start, m0), day_of(start, m1)
+        env.run(until=t1)
+        if k == 40:  # a farm closes halfway through the month
+            farm = next(f for f in farming.farms if f.log.constant_since(t1 - 15.5))
+            farm.log.set(t1 - 15.5, FarmStatus.CLOSED)
+        expected = np.zeros((villages.count, 3))
+        for farm in farming.farms:
+            expected[farm.village] += farm_load_kg_per_day(farm, p, t0, t1)
+        statuses = [f.status for f in farming.farms]
+        changes += before is not None and statuses != before
+        before = statuses
+        got = farming.month(m0, t0, t1, 1.0, streams("farming")).livestock_kg_per_day
+        assert np.array_equal(got, expected), m0
+        m0 = m1
+    assert changes >= 3, changes

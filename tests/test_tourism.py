@@ -14,7 +14,14 @@ from sim.model import run
 from sim.scenario import load_scenario
 from sim.schema import Scenario
 from sim.schema_tourism import Tourism
-from sim.tourists import TourismState, day_weights, holidays, host_shares, new_homestays
+from sim.tourists import (
+    TourismState,
+    day_weights,
+    holidays,
+    host_shares,
+    new_homestays,
+    tourism_month,
+)
 from sim.world import build_villages
 
 from .conftest import SCENARIOS
@@ -128,3 +135,63 @@ def test_tourism_jobs_go_to_job_seekers_first() -> None:
     assert not hh.seeking.any()
     assign_tourism_jobs(hh, 4, host, np.random.default_rng(1))
     assert hh.tourism_job.sum() == 4
+
+
+def _plain_ledger(want_night: np.ndarray, persons: np.ndarray, beds: float, carry: float,
+                  p: Tourism, trail: float) -> tuple[float, ...]:
+    """The bed ledger written plainly, every term on every day (the reference)."""
+    guests = nights = refused = left = crowd_sum = 0.0
+    for want, came in zip(want_night.tolist(), persons.tolist(), strict=True):
+        take = min(max(0.0, beds - carry), want)
+        no_bed = want - take
+        leave = no_bed * p.turned_away_leave_share
+        nights += take + carry
+        guests += take
+        refused += no_bed
+        left += leave
+        on_trails = came - leave + carry
+        crowd_sum += on_trails * max(0.0, on_trails / trail - p.crowding_threshold_share)
+        carry = take * p.two_night_share
+    return guests, nights, refused, left, crowd_sum, carry
+
+
+class _RecordingRng:
+    """A generator that keeps the arrays tourism_month draws."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng, self.draws = np.random.default_rng(seed), []
+
+    def poisson(self, lam: np.ndarray) -> np.ndarray:
+        self.draws.append(self.rng.poisson(lam))
+        return self.draws[-1]
+
+    def binomial(self, n: np.ndarray, q: float) -> np.ndarray:
+        self.draws.append(self.rng.binomial(n, q))
+        return self.draws[-1]
+
+
+def test_bed_ledger_shortcuts_keep_the_books() -> None:
+    """tourism_month skips the zero terms of days the beds suffice; its books are still the
+    plain ledger's, bit for bit, with no beds, short or ample ones, crowded trails or not."""
+    p = Tourism(base_visits_per_year=40_000.0, overnight_share=0.3)
+    for beds, trail, carry, seed in [(0, 50.0, 0.0, 1), (15, 50.0, 4.2, 2), (60, 400.0, 70.0, 3),
+                                     (10_000, 1e6, 0.0, 4), (40, 150.0, 12.5, 5),
+                                     (10_000, 150.0, 0.0, 6), (70, 150.0, 0.0, 7)]:
+        st = TourismState(beds=beds, trail_capacity=trail, carry_guests=carry)
+        rng = _RecordingRng(seed)
+        res = tourism_month(st, p, 2025, 5, 1.0, 3.5, 1.0, rng)  # type: ignore[arg-type]
+        parties, extra, want = rng.draws
+        persons = parties + extra
+        guests, nights, refused, left, crowd_sum, carry_out = _plain_ledger(
+            want.astype(float), persons, float(beds), min(carry, float(beds)), p, trail)
+        visits = float(persons.sum()) - left
+        assert (res.overnight_guests, res.guest_nights, res.turned_away) == (guests, nights, left)
+        assert res.visits == visits and st.carry_guests == carry_out
+        assert st.refused_nights_12m[-1] == refused
+        wanted = float(want.sum())
+        assert st.wanted_nights_12m[-1] == wanted
+        crowding = crowd_sum / visits if visits > 0 else 0.0
+        assert res.experience == max(0.0, 1.0 - p.crowding_penalty * crowding
+                                     - p.turned_away_experience_penalty
+                                     * (refused / wanted if wanted > 0 else 0.0)
+                                     - p.river_experience_penalty_per_class * 0.5)
