@@ -150,11 +150,17 @@ def household_month(hh: HouseholdState, idx: np.ndarray | slice, level: float,
         hh.wage_yuan_per_month[idx] = np.where(found, new_wage, wage)
         hh.seeking[idx] = seeking & ~found
     sd = income.monthly_log_sd
-    shock = np.exp(sd * noise - 0.5 * sd * sd)
-    monthly = hh.base_income_yuan_per_year[idx] * (level / 12.0) * shock
-    earned = monthly + hh.wage_yuan_per_month[idx] * level + hh.extra_yuan[idx]
+    # shock = exp(sd * noise - sd²/2); earned = base * (level / 12) * shock + wage * level
+    # + extra: the same operations in the same order, worked in place in one new array
+    shock = np.multiply(noise, sd)
+    shock -= 0.5 * sd * sd
+    np.exp(shock, out=shock)
+    earned = hh.base_income_yuan_per_year[idx] * (level / 12.0)
+    earned *= shock
+    earned += hh.wage_yuan_per_month[idx] * level
+    earned += hh.extra_yuan[idx]
     hh.extra_yuan[idx] = 0.0
-    return np.asarray(earned)
+    return earned
 
 
 def hire(hh: HouseholdState, workshop: int, n_workers: int, village: int,
@@ -252,7 +258,16 @@ def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> 
     total = village_share.sum()
     if yuan == 0 or total <= 0:
         return
-    counts = hh.per_village(village_share.size)
+    layout = hh.layout(village_share.size)
+    counts = layout.counts
     per_household = np.divide(yuan * village_share / total, counts,
                               out=np.zeros(village_share.size), where=counts > 0)
-    hh.extra_yuan += hh.spread(per_household)
+    if layout.starts is None:
+        hh.extra_yuan += hh.spread(per_household)
+        return
+    # households stored village by village: add to the paying villages' slices only. The
+    # others would add 0.0, which changes no sum (it would only turn a -0.0 into 0.0, and
+    # either adds the same to an income); the same additions, far fewer
+    ends = layout.starts + counts
+    for v in np.flatnonzero(per_household).tolist():
+        hh.extra_yuan[layout.starts[v]:ends[v]] += per_household[v]

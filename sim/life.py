@@ -167,7 +167,7 @@ class Life:
         # --- rubbish, legacy dumps, clean-up
         r = sc.rubbish
         # only the total is used; it is a whole number, so any summation order gives it exactly
-        sorter_persons = float((hh.size * self.sorting).sum())
+        sorter_persons = float(np.dot(hh.size, self.sorting))
         persons = float(persons_v.sum())
         other_persons = persons - sorter_persons
         sorter_t = sorter_persons * r.kg_per_person_day * days / 1000 * (

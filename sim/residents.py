@@ -47,6 +47,16 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     return float(1.0 - 2.0 * area)
 
 
+def _mean_of_rows(rows: deque[np.ndarray]) -> np.ndarray:
+    """`np.mean(rows, axis=0)` for a few equal-length rows, without stacking them first: the
+    same operations (the rows added in order, then one division by their count)."""
+    total = rows[0].copy()
+    for row in list(rows)[1:]:
+        total += row
+    total /= len(rows)
+    return total
+
+
 def income_term(ratio_vs_expected: np.ndarray, sensitivity: float,
                 loss_aversion: float) -> np.ndarray:
     """0–1 score of income against expectation: 0.5 when as expected, losses weigh more."""
@@ -103,7 +113,7 @@ class Residents:
         self.last12 += self.ring[slot]
         self.ring_levels[slot] = level
         self.filled += 1
-        cls = np.mean(self.classes, axis=0)[self.nearest]          # per village, 3-month mean
+        cls = _mean_of_rows(self.classes)[self.nearest]            # per village, 3-month mean
         scores = np.asarray(p.class_score)
         water_v = np.interp(cls, CLASSES, scores)
         odour_v = (cls >= p.odour_from_class).astype(float)

@@ -16,6 +16,7 @@ from sim.households import (
     household_month_one,
     income_index,
     lay_off,
+    pay_villages,
     sewage_load_kg_per_day,
 )
 from sim.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
@@ -220,3 +221,26 @@ def test_status_log_days_in_a_constant_interval() -> None:
     log.set(3.5, "b")
     assert log.days_in("b", 3.5, 34.5) == 31.0 and log.days_in("a", 3.5, 34.5) == 0.0
     assert log.days_in("b", 40.0, 40.0) == 0.0 and log.days_in("a", 0.0, 10.0) == 3.5
+
+
+def test_pay_villages_adds_each_village_its_share() -> None:
+    """Paying by village slices gives every household exactly what indexing every household by
+    its village gives (villages with no share get nothing); households not stored village by
+    village take the general path, with the same result."""
+    _, hh = _households()
+    _, shuffled = _households()
+    nv = int(hh.village.max()) + 1
+    rng = np.random.default_rng(11)
+    before = rng.normal(0.0, 100.0, hh.count)
+    share = np.where(rng.random(nv) < 0.4, rng.random(nv), 0.0)
+    share[0] = 0.7  # at least one paying village
+    counts = np.bincount(hh.village, minlength=nv)
+    expected = before + (12_345.0 * share / share.sum() / counts)[hh.village]
+    hh.extra_yuan[:] = before
+    pay_villages(hh, 12_345.0, share)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(hh.extra_yuan, expected)  # type: ignore[attr-defined]
+    order = np.random.default_rng(3).permutation(hh.count)  # type: ignore[attr-defined]
+    shuffled.village = hh.village[order]  # type: ignore[attr-defined]
+    shuffled.extra_yuan = before[order]  # type: ignore[attr-defined]
+    pay_villages(shuffled, 12_345.0, share)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(shuffled.extra_yuan, expected[order])  # type: ignore[attr-defined]
