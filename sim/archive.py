@@ -19,14 +19,18 @@ def village_ranks(sorting_share: np.ndarray, burning_per_household: np.ndarray,
                   unresolved: np.ndarray, cod_kg_per_capita: np.ndarray,
                   listed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rank villages on four indicators (mean of ranks, 1 = best; ties by village number);
-    the top `listed` form the red list and the bottom `listed` the black list."""
+    the top `listed` form the red list and the bottom `listed` the black list.
+
+    Indicators are one value per village, or (months × villages) to rank every month at once
+    (each month as it would be alone: the same values, sorts and sums)."""
     # the indicators are ranked together, one row each (counts become floats exactly, so
     # their order and ties stay)
-    by_indicator = _ranks(np.array([-np.asarray(sorting_share), burning_per_household,
-                                    unresolved, cod_kg_per_capita], dtype=float))
+    by_indicator = np.array([-np.asarray(sorting_share), burning_per_household, unresolved,
+                             cod_kg_per_capita], dtype=float)
+    n = by_indicator.shape[-1]
+    by_indicator = _ranks(by_indicator.reshape(-1, n)).reshape(by_indicator.shape)
     ranks = by_indicator.sum(axis=0) / 4  # sums of small integers: exact in any order
-    final = _ranks(ranks[np.newaxis])[0]
-    n = final.size
+    final = _ranks(ranks.reshape(-1, n)).reshape(ranks.shape)
     return final, final <= listed, final > n - listed
 
 

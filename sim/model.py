@@ -33,7 +33,7 @@ from sim.households import (
 )
 from sim.life import Life, rubbish_score
 from sim.livestock import LivestockHooks
-from sim.record import declare_fixed_columns, record_month
+from sim.record import declare_fixed_columns, rank_villages, record_month
 from sim.recorder import EventLog, Ledger, Recorder
 from sim.residents import Residents
 from sim.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
@@ -311,6 +311,7 @@ def run(scenario: Scenario, seed: int, replicate: int = 0, *,
     town = Township(scenario, streams, per_household_processes)
     town.env.run(until=day_of(scenario.start_date, next_month(scenario.end_date)) + 0.5)
     rec = town.recorder
+    rank_villages(rec)
     tables = {
         "township": rec.frame("township"),
         "villages": rec.frame("villages"),

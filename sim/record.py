@@ -11,7 +11,7 @@ import numpy as np
 from sim.archive import village_ranks
 from sim.households import NO_EMPLOYER
 from sim.life import INVESTOR_EMPLOYER_BASE
-from sim.recorder import Recorder
+from sim.recorder import LATER, Recorder
 from sim.schema import Section, Treatment
 from sim.world import Villages
 
@@ -33,6 +33,9 @@ def _load_columns(source: str) -> tuple[str, ...]:
 
 LOAD_COLUMNS = {source: _load_columns(source) for source in ("workshops", *SOURCES)}
 SPENDING_COLUMNS = tuple(f"public_spending_yuan_{lever}" for lever in LEVERS)
+RANKING = "villages_ranking"
+"""A block table of the villages' ranking inputs that their table does not show (not a table
+of the run)."""
 
 
 def declare_fixed_columns(rec: Recorder, vil: Villages, sections: Sequence[Section]) -> None:
@@ -40,6 +43,27 @@ def declare_fixed_columns(rec: Recorder, vil: Villages, sections: Sequence[Secti
     rec.fixed("villages", village=list(vil.names), zone=list(vil.zones), river_km=vil.river_km)
     rec.fixed("sections", section=[s.name for s in sections],
               river_km=[s.river_km for s in sections])
+
+
+def rank_villages(rec: Recorder) -> None:
+    """Fill the villages table's rank, red_list and black_list for every month at once.
+
+    A month's ranking depends only on that month's villages: their sorting share, straw burning
+    per farming household, unresolved issues and COD per person from their own sources (not
+    tourists' or rubbish). All months are ranked together from the recorded columns, each
+    element by the same operations as month by month (`village_ranks`), so the ranks are the
+    same."""
+    def col(name: str) -> np.ndarray:
+        return rec.block("villages", name)
+
+    cod = (col("cod_kg_households") + col("cod_kg_workshops") + col("cod_kg_livestock")
+           + col("cod_kg_farmland") + col("cod_kg_industry"))
+    persons = col("population").astype(float)  # counts of persons: exact as floats
+    farmers = rec.block(RANKING, "farming_households")
+    rank, red, black = village_ranks(col("sorting_share"),
+                                     col("straw_burning_events") / np.maximum(farmers, 1),
+                                     col("unresolved_issues"), cod / np.maximum(persons, 1))
+    rec.fill("villages", rank=rank, red_list=red, black_list=black)
 
 
 def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, fields: Any,
@@ -75,10 +99,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     industry = hh.employer >= INVESTOR_EMPLOYER_BASE
     jobs_v = hh.village_counts((hh.employer != NO_EMPLOYER) & ~industry, nv)
     industry_jobs = int(np.count_nonzero(industry))
-    farmers_v = hh.village_counts(town.farming.paddy.farming, nv)
-    cod_v = hh_loads[0] + w_village[0] + stock_loads[0] + field_loads[0] + ind_loads[0]
-    rank, red, black = village_ranks(life.sorting_v, life.burning_v / np.maximum(farmers_v, 1),
-                                     life.unresolved_v, cod_v / np.maximum(persons_v, 1))
+    # the one input of the villages' ranking that their table does not show (`rank_villages`)
+    rec.rows(RANKING, m0, nv,
+             farming_households=hh.village_counts(town.farming.paddy.farming, nv))
     households_v = hh.per_village(nv)
     mood_v = np.bincount(hh.village, weights=town.residents.score, minlength=nv) / np.maximum(
         households_v, 1)
@@ -98,7 +121,7 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
              **dict(zip(LOAD_COLUMNS["industry"], ind_loads, strict=True)),
              sorting_share=life.sorting_v, straw_burning_events=life.burning_v,
              unresolved_issues=life.unresolved_v, satisfaction_mean=mood_v,
-             rank=rank, red_list=red, black_list=black,
+             rank=LATER, red_list=LATER, black_list=LATER,  # see rank_villages
              workshop_jobs=jobs_v, tourism_jobs=tjobs_v, job_seekers=seek_v,
              visits=visitors.visits_by_village,
              tourism_revenue_yuan=visitors.revenue_by_village)

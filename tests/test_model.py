@@ -179,6 +179,62 @@ def test_recorder_fixed_columns_copies_and_sizes() -> None:
         rec.rows("t", date(2024, 3, 1), 3, x=np.zeros(3), flag=True)
 
 
+def test_recorder_blocks_keep_types_grow_and_refuse_bad_blocks() -> None:
+    """Blocks are kept in buffers that grow as needed; a column's type is what concatenating
+    its blocks would give; scalars repeat; a block with a bad column is refused whole."""
+    from datetime import date
+
+    from sim.recorder import Recorder
+
+    rec = Recorder("s", 0)
+    days = [date(2000 + i // 12, i % 12 + 1, 1) for i in range(100)]
+    for i, day in enumerate(days):  # past the buffers' first size
+        x = np.arange(3) + 3 * i if i < 50 else np.arange(3) + 3 * i + 0.5  # ints, then floats
+        rec.rows("t", day, 3, x=x, k=i, name=["a", "bb", "c"] if i else ["a", "b", "c"])
+    with pytest.raises(ValueError, match="column x: shape"):
+        rec.rows("t", date(2010, 1, 1), 3, x=np.zeros(2), k=0, name=["a", "b", "c"])
+    with pytest.raises(ValueError, match="columns changed"):
+        rec.rows("t", date(2010, 1, 1), 3, x=np.zeros(3), k=0)
+    df = rec.frame("t")
+    assert len(df) == 300 and df["x"].dtype == np.float64 and df["k"].dtype == np.int64
+    assert df["x"].tolist() == [*range(150), *(v + 0.5 for v in range(150, 300))]
+    assert df["k"].tolist() == [i for i in range(100) for _ in range(3)]
+    assert df["name"].tolist()[:6] == ["a", "b", "c", "a", "bb", "c"]
+    assert df["date"].iloc[-1] == pd.Timestamp(days[-1])
+    # blocks of different sizes, without fixed columns
+    rec.rows("u", days[0], 2, y=np.ones(2))
+    rec.rows("u", days[1], 1, y=np.zeros(1))
+    assert rec.frame("u")["date"].tolist() == [pd.Timestamp(days[0])] * 2 + [pd.Timestamp(days[1])]
+
+
+def test_recorder_later_columns_are_filled_at_the_end() -> None:
+    """A column recorded as LATER keeps its place and takes the values `fill` gives for all
+    blocks, worked out from the recorded columns (`block`, read-only)."""
+    from datetime import date
+
+    from sim.recorder import LATER, Recorder
+
+    rec = Recorder("s", 0)
+    rec.fixed("t", name=["a", "b"])
+    for m in range(1, 4):
+        rec.rows("t", date(2024, m, 1), 2, x=np.array([m, 10.0 * m]), twice=LATER, flag=True)
+    x = rec.block("t", "x")
+    assert x.shape == (3, 2) and not x.flags.writeable
+    with pytest.raises(ValueError, match="twice: recorded as LATER but not filled"):
+        rec.frame("t")
+    with pytest.raises(ValueError, match="twice: shape"):
+        rec.fill("t", twice=np.zeros(5))
+    with pytest.raises(ValueError, match="x: recorded, not LATER"):
+        rec.fill("t", x=np.zeros(6))
+    with pytest.raises(ValueError, match="twice: LATER in some blocks only"):
+        rec.rows("t", date(2024, 4, 1), 2, x=np.zeros(2), twice=np.zeros(2), flag=True)
+    rec.fill("t", twice=2 * x)
+    df = rec.frame("t")
+    assert list(df.columns) == ["scenario", "replicate", "date", "name", "x", "twice", "flag"]
+    assert df["twice"].tolist() == [2.0, 20.0, 4.0, 40.0, 6.0, 60.0]
+    assert df["flag"].all() and len(df) == 6
+
+
 def test_ledger_reads_a_month_in_entry_order() -> None:
     """Spending scheduled ahead is counted in its own month, summed in the order entered."""
     from sim.recorder import Ledger
