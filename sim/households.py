@@ -95,6 +95,17 @@ class HouseholdState:
             return np.bincount(self.village, weights=values, minlength=villages).astype(np.int64)
         return np.add.reduceat(values, starts, dtype=np.int64)
 
+    def village_sums(self, values: np.ndarray, villages: int) -> np.ndarray:
+        """Per-village totals of float `values` (for what is only reported, not fed back).
+
+        Households are stored village by village, so each village's total is numpy's pairwise
+        sum of its slice (`np.add.reduceat`, about ten times faster than `np.bincount` with
+        weights, which adds one by one; the two differ only in the last bits)."""
+        starts = self.layout(villages).starts
+        if starts is None:
+            return np.bincount(self.village, weights=values, minlength=villages)
+        return np.add.reduceat(values, starts)
+
     def spread(self, values_v: np.ndarray) -> np.ndarray:
         """`values_v[village]`: per-village values given to each household (a new array).
 

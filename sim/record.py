@@ -103,11 +103,11 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     rec.rows(RANKING, m0, nv,
              farming_households=hh.village_counts(town.farming.paddy.farming, nv))
     households_v = hh.per_village(nv)
-    mood_v = np.bincount(hh.village, weights=town.residents.score, minlength=nv) / np.maximum(
+    mood_v = hh.village_sums(town.residents.score, nv) / np.maximum(
         households_v, 1)
     tjobs_v = hh.village_counts(hh.tourism_job, nv)
     seek_v = hh.village_counts(hh.seeking, nv)
-    income_v = np.bincount(hh.village, weights=inc, minlength=nv)
+    income_v = hh.village_sums(inc, nv)
     rec.rows("villages", m0, nv, population=persons_v.astype(np.int64),
              households=households_v,
              income_per_capita_yuan=income_v / np.maximum(persons_v, 1),
