@@ -269,16 +269,7 @@ def pay_villages(hh: HouseholdState, yuan: float, village_share: np.ndarray) -> 
     total = village_share.sum()
     if yuan == 0 or total <= 0:
         return
-    layout = hh.layout(village_share.size)
-    counts = layout.counts
+    counts = hh.per_village(village_share.size)
     per_household = np.divide(yuan * village_share / total, counts,
                               out=np.zeros(village_share.size), where=counts > 0)
-    if layout.starts is None:
-        hh.extra_yuan += hh.spread(per_household)
-        return
-    # households stored village by village: add to the paying villages' slices only. The
-    # others would add 0.0, which changes no sum (it would only turn a -0.0 into 0.0, and
-    # either adds the same to an income); the same additions, far fewer
-    ends = layout.starts + counts
-    for v in np.flatnonzero(per_household).tolist():
-        hh.extra_yuan[layout.starts[v]:ends[v]] += per_household[v]
+    hh.extra_yuan += hh.spread(per_household)

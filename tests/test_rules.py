@@ -224,9 +224,9 @@ def test_status_log_days_in_a_constant_interval() -> None:
 
 
 def test_pay_villages_adds_each_village_its_share() -> None:
-    """Paying by village slices gives every household exactly what indexing every household by
-    its village gives (villages with no share get nothing); households not stored village by
-    village take the general path, with the same result."""
+    """Every household gets its village's share divided among the village's households
+    (villages with no share get nothing), whether households are stored village by village
+    (spread by repeating) or not (spread by indexing)."""
     _, hh = _households()
     _, shuffled = _households()
     nv = int(hh.village.max()) + 1
