@@ -186,7 +186,8 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
         MALLOC_TRIM_THRESHOLD_ removed, several runs per task), both started and warmed up
         once, then timed alternately: steady throughput; and once end to end (start-up
         included);
-      - `replicates` 20-year runs on all cores (process pool), written to disk, once."""
+      - `replicates` 20-year runs on all cores (process pool), written to disk, once, with
+        one run timed just before and after it (the host's speed at the time)."""
     from sim.executors import open_executor
 
     full = bundled_scenario("as_reported")
@@ -210,7 +211,11 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
     pool_e2e = _time_experiment(short, dask_runs, 2)
     dask_e2e = _time_experiment(short, dask_runs, 2, scheduler="local")
     workers = default_workers()
+    # the host's speed drifts (a shared machine): one run timed just before and just after
+    # the long measurement says how fast the machine was while it ran
+    before = statistics.median(_timed(lambda: run(full, SEED, 0)) for _ in range(3))
     many = _time_experiment(full, replicates, workers)
+    after = statistics.median(_timed(lambda: run(full, SEED, 0)) for _ in range(3))
     speedup, share = statistics.median(speedups), statistics.median(shares)
     figures = {
         "one_run_20y_s": t_run, "repeats": repeats,
@@ -224,6 +229,7 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
         "pool_end_to_end_s": pool_e2e, "dask_end_to_end_s": dask_e2e,
         "dask_share_of_pool_end_to_end": pool_e2e / dask_e2e,
         "replicates": replicates, "replicates_s": many, "workers": workers,
+        "one_run_20y_before_s": before, "one_run_20y_after_s": after,
     }
 
     def spread(values: list[float], fmt: str) -> str:
@@ -239,5 +245,8 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
     echo(f"  end to end with start-up, once: pool {pool_e2e:.1f} s, Dask {dask_e2e:.1f} s = "
          f"{pool_e2e / dask_e2e:.0%} of the pool's throughput")
     echo(f"{replicates} replicates of the 20-year model on {workers} worker(s), to disk, once: "
-         f"{many:.1f} s = {many / 60:.1f} min  (target < 5 min)")
+         f"{many:.1f} s = {many / 60:.1f} min = {many / replicates:.3f} s a run  "
+         f"(target < 5 min)")
+    echo(f"  one 20-year run just before and just after, one core: {before:.3f} s, "
+         f"{after:.3f} s (how fast the shared host was meanwhile)")
     return figures
