@@ -60,7 +60,8 @@ class _Years:
         self.ends = self.starts + self.counts
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        """Each year's total (integers exactly; floats by numpy's sum of the year's months)."""
+        """Each year's total (integers exactly; floats by `np.add.reduceat` over the year's
+        months, which may differ from other summation orders in the last bits)."""
         if values.dtype.kind == "f":
             values = np.where(np.isnan(values), 0.0, values)
         return np.add.reduceat(values, self.starts)
@@ -74,10 +75,12 @@ class _Years:
             return np.where(n > 0, self.sum(values) / n, np.nan)
 
     def last(self, values: np.ndarray) -> np.ndarray:
-        """Each year's last value that is not NaN (NaN if none)."""
+        """Each year's last value that is not NaN (NaN if none); integers keep their type."""
+        if values.dtype.kind in "iub":  # no NaN: the year's last month
+            return values[self.ends - 1]
         values = values.astype(float)
         out = np.full(self.year.size, np.nan)
-        for k, (lo, hi) in enumerate(zip(self.starts.tolist(), self.ends.tolist())):
+        for k, (lo, hi) in enumerate(zip(self.starts.tolist(), self.ends.tolist(), strict=True)):
             known = np.flatnonzero(~np.isnan(values[lo:hi]))
             if known.size:
                 out[k] = values[lo + known[-1]]
@@ -155,7 +158,7 @@ def _water_class_means(sections: pd.DataFrame, years: _Years) -> dict[str, np.nd
     at = np.searchsorted(years.year, year)
     known = (at < years.year.size) & (years.year[np.minimum(at, years.year.size - 1)] == year)
     for section in sorted(set(name.tolist())):
-        rows = known & (name == section)
+        rows = known & (name == section) & ~np.isnan(cls)  # a missing class is skipped
         total = np.bincount(at[rows], weights=cls[rows], minlength=years.year.size)
         count = np.bincount(at[rows], minlength=years.year.size)
         with np.errstate(invalid="ignore", divide="ignore"):

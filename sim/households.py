@@ -98,9 +98,9 @@ class HouseholdState:
     def village_sums(self, values: np.ndarray, villages: int) -> np.ndarray:
         """Per-village totals of float `values` (for what is only reported, not fed back).
 
-        Households are stored village by village, so each village's total is numpy's pairwise
-        sum of its slice (`np.add.reduceat`, about ten times faster than `np.bincount` with
-        weights, which adds one by one; the two differ only in the last bits)."""
+        Households are stored village by village, so each village's total is `np.add.reduceat`
+        over its slice: about ten times faster than `np.bincount` with weights, which adds one
+        by one; the two orders of adding differ only in the last bits."""
         starts = self.layout(villages).starts
         if starts is None:
             return np.bincount(self.village, weights=values, minlength=villages)

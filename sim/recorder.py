@@ -104,12 +104,14 @@ class Recorder:
 
     def row(self, table: str, when: date, **values: Any) -> None:
         """One row of scalars."""
+        if any(v is LATER for v in values.values()):
+            raise ValueError(f"table {table}: LATER is for block tables (rows()), not row()")
         self._rows[table].append(self._check(table, values, block=False))
         self._dates[table].append(self._day(when))
 
     def fixed(self, table: str, **columns: Any) -> None:
         """Columns of block table `table` that every block repeats (set before its rows)."""
-        if table in self._blocks:
+        if table in self._blocks or self._rows.get(table):
             raise ValueError(f"table {table}: fixed columns must come before its rows")
         self._fixed[table] = {k: np.array(v) for k, v in columns.items()}
         sizes = {len(v) for v in self._fixed[table].values()}

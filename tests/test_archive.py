@@ -80,10 +80,23 @@ def test_archive_skips_missing_values_as_groupby_does(tables: dict[str, pd.DataF
     late["date"] = pd.Timestamp("2040-06-01")
     late["kind"] = pd.array([PROJECT_KINDS[0]], dtype="string")
     ev = pd.concat([ev, late], ignore_index=True)
+    sec = sec.astype({"water_class": float})
+    sec.loc[sec.index[rng.random(len(sec)) < 0.2], "water_class"] = np.nan  # a lost sample
     got = build_archive(tw, sec, ev)
     want = pandas_archive(tw, sec, ev[ev["date"].dt.year <= tw["date"].dt.year.max()])
     pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=0)
     assert got["green_area_mu"].isna().iloc[0] and got["rubbish_t"].notna().all()
+
+
+def test_archive_last_of_whole_numbers_keeps_their_type(tables: dict[str, pd.DataFrame]
+                                                       ) -> None:
+    """A column of whole numbers (no missing value) gives its December value as a whole number,
+    as pandas' groupby last does."""
+    tw = tables["township"].assign(legacy_rubbish_t=lambda f: np.arange(len(f), dtype=np.int64))
+    got = build_archive(tw, tables["sections"], tables["events"])
+    want = pandas_archive(tw, tables["sections"], tables["events"])
+    assert got["legacy_rubbish_t"].dtype == np.int64
+    pd.testing.assert_series_equal(got["legacy_rubbish_t"], want["legacy_rubbish_t"])
 
 
 def test_archive_takes_one_run(tables: dict[str, pd.DataFrame]) -> None:

@@ -233,6 +233,11 @@ def test_recorder_later_columns_are_filled_at_the_end() -> None:
     assert list(df.columns) == ["scenario", "replicate", "date", "name", "x", "twice", "flag"]
     assert df["twice"].tolist() == [2.0, 20.0, 4.0, 40.0, 6.0, 60.0]
     assert df["flag"].all() and len(df) == 6
+    rec.row("r", date(2024, 1, 1), y=1.0)
+    with pytest.raises(ValueError, match="LATER is for block tables"):
+        rec.row("r", date(2024, 2, 1), y=LATER)
+    with pytest.raises(ValueError, match="fixed columns must come before its rows"):
+        rec.fixed("r", name=["a"])
 
 
 def test_ledger_reads_a_month_in_entry_order() -> None:
