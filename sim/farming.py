@@ -72,8 +72,7 @@ class Farming:
         self.forest_host = (zones == "hilly").astype(float)
         lv = scenario.levers.manure_retrofit
         self._lever_start = day_of(scenario.start_date, lv.start) if lv is not None else 0.0
-        # last month's per-farm loads and their village sums: reused while no farm changes
-        self._loads: list[np.ndarray] = []
+        # the farms' loads summed by village, reused while no farm changes (`_livestock_loads`)
         self._livestock = np.zeros((villages.count, 3))
         self._logs = [farm.log for farm in self.farms]
         self._loads_t0: float | None = None  # start of the last month asked farm by farm
@@ -87,25 +86,20 @@ class Farming:
         return None
 
     def _livestock_loads(self, t0: float, t1: float) -> np.ndarray:
-        """Farms' loads summed by village, kg/day (villages × COD, NH3-N, TP).
+        """Farms' loads summed by village, kg/day (villages × COD, NH3-N, TP), added farm by
+        farm in order.
 
-        A farm whose status held all month returns the same cached array each month, so when
-        every farm's array is last month's the sums are too; otherwise they are added up again
-        farm by farm, in the same order. Most months no farm changes at all: when no farm's
-        status changed since the start of the last month the farms were asked, each farm's load
-        then was its cached array and still is, so the sums are this month's too."""
+        Most months no farm changes at all: when no farm's status changed since the start of
+        the last month the farms were asked, each farm's load is what it was then (its cached
+        array for that status), so the sums are too and are reused."""
         since = self._loads_t0
         if since is not None and all(log.constant_since(since) for log in self._logs):
             return self._livestock.copy()
         p = self.sc.livestock
-        loads = [farm_load_kg_per_day(farm, p, t0, t1) for farm in self.farms]
-        prev = self._loads
-        if len(prev) != len(loads) or any(a is not b for a, b in zip(loads, prev, strict=True)):
-            total = np.zeros((self.villages.count, 3))
-            for farm, load in zip(self.farms, loads, strict=True):
-                total[farm.village] += load
-            self._loads, self._livestock = loads, total
-        self._loads_t0 = t0
+        total = np.zeros((self.villages.count, 3))
+        for farm in self.farms:
+            total[farm.village] += farm_load_kg_per_day(farm, p, t0, t1)
+        self._livestock, self._loads_t0 = total, t0
         return self._livestock.copy()
 
     def month(self, m0: date, t0: float, t1: float, level: float,

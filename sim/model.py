@@ -107,6 +107,9 @@ class Township:
             self.workshops.append(agent)
         # the workshops' fixed figures and the months already settled (see SettlementMemo)
         self._workshop_memo = SettlementMemo(self.workshops, scenario.treatment_costs)
+        # each workshop's village (0-based), in workshop order: the row order of its loads
+        self.workshop_village = np.array([w.spec.village - 1 for w in self.workshops],
+                                         dtype=np.intp)
         self.tourism = TourismEconomy(scenario, self.villages, self.households, layout)
         self.farming = Farming(scenario, self.villages, self.households, self.env,
                                LivestockHooks(self.env, self.log_event, self.spend), layout,

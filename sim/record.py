@@ -91,10 +91,9 @@ def record_month(town: Township, m0: date, days: int, work: Any, visitors: Any, 
     loads *= days
     hh_loads, tour_loads, stock_loads, field_loads, rub_loads, ind_loads = loads
     co_hh_v, co_mu_v = town.farming.paddy.village_counts()
-    # added workshop by workshop, in order (as np.add.at did: bincount sums sequentially)
-    w_index = np.array([w.spec.village - 1 for w in town.workshops], dtype=np.intp)
-    w_loads = work.loads_kg[[w.index for w in town.workshops]]
-    w_village = [np.bincount(w_index, weights=w_loads[:, k], minlength=nv)
+    # added workshop by workshop, in order (as np.add.at did: bincount sums sequentially);
+    # loads_kg's rows are the workshops in order (row = WorkshopAgent.index)
+    w_village = [np.bincount(town.workshop_village, weights=work.loads_kg[:, k], minlength=nv)
                  for k in range(len(POLLUTANTS))]
     industry = hh.employer >= INVESTOR_EMPLOYER_BASE
     jobs_v = hh.village_counts((hh.employer != NO_EMPLOYER) & ~industry, nv)

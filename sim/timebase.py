@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 #: Mean length of a month in days, for durations given in months.
 DAYS_PER_MONTH = 365.25 / 12
@@ -33,8 +34,9 @@ def month_starts(start: date, until: date) -> list[date]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def days_in_month(d: date) -> int:
-    """Number of days in the month containing `d`."""
+    """Number of days in the month containing `d` (cached: asked every month of every run)."""
     return calendar.monthrange(d.year, d.month)[1]
 
 

@@ -7,7 +7,6 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 
@@ -17,9 +16,6 @@ from sim.schema_tourism import Investment
 from sim.timebase import days_in_month
 from sim.tourists import TourismMonth, TourismState, host_shares, new_homestays, tourism_month
 from sim.world import Villages
-
-# a month's length by its first day, looked up once (calendar.monthrange is slow, monthly)
-_days_in_month = lru_cache(maxsize=1024)(days_in_month)
 
 
 @dataclass(frozen=True)
@@ -126,7 +122,7 @@ class TourismEconomy:
             if opened:
                 st.beds += opened * p.homestay_beds
                 self._add_homestays(opened, opened * p.homestay_beds, jobs_rng)
-        days = _days_in_month(m0)
+        days = days_in_month(m0)
         litres_per_day = res.sewage_litres / days
         tourist = litres_per_day * self._host_col * self._conc_row / 1e6
         tourist = tourist * self._entry
