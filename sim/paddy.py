@@ -83,8 +83,7 @@ class PaddySector:
         self._version = 0  # bumped whenever adopters change (spring); keys the caches below
         self._counts_key = self._area_key = self._runoff_key = -1
         self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
-        self._totals_key = -1
-        self._totals: tuple[int, int, float] = (0, 0, 0.0)
+        self._totals: tuple[int, int, float] = (0, 0, 0.0)  # the sums of _counts
         self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         # runoff: the month-independent leading factors of each load, and each month's result
         self._runoff_parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (
@@ -235,15 +234,13 @@ class PaddySector:
             households = np.bincount(self.hh.village[self.coculture], minlength=nv)
             area = self._areas_now()[1]  # the co-culture area runoff uses: the same sums
             self._counts_key, self._counts = key, (households, area)
+            self._totals = (int(households.sum()), int((households > 0).sum()),
+                            float(area.sum()))
         return self._counts
 
     def coculture_totals(self) -> tuple[int, int, float]:
         """Co-culture households, villages with any, and area (mu) in the township: the sums of
         `village_counts`, cached with it (the recorder asks every month, adopters change only
         in spring)."""
-        if self._totals_key != self._version:
-            households_v, area_v = self.village_counts()
-            self._totals = (int(households_v.sum()), int((households_v > 0).sum()),
-                            float(area_v.sum()))
-            self._totals_key = self._version
+        self.village_counts()
         return self._totals
