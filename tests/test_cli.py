@@ -61,6 +61,18 @@ def test_run_then_report(runner: CliRunner, tmp_path: Path) -> None:
     assert "as_reported" in html and 'src="http' not in html
 
 
+def test_progress_bar_counts_runs_unless_quiet(runner: CliRunner, tmp_path: Path) -> None:
+    """Long work shows a progress bar on stderr with the runs done of the total and an ETA;
+    --quiet leaves stderr empty."""
+    args = ["run", AS_R, "--until", "2023-06-30", "--replicates", "3", "--workers", "1"]
+    res = runner.invoke(cli, [*args, "--out", str(tmp_path / "a")])
+    assert res.exit_code == 0, res.output
+    assert "3/3" in res.stderr and "run" in res.stderr and "<" in res.stderr  # count, ETA
+    quiet = runner.invoke(cli, [*args, "--out", str(tmp_path / "b"), "--quiet"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+
+
 def test_run_with_set_override(runner: CliRunner, tmp_path: Path) -> None:
     """--set changes the scenario that runs and is recorded in run.json."""
     res = runner.invoke(cli, ["run", AS_R, "--until", "2024-06-30", "-n", "1", "-j", "1", "-q",
