@@ -176,3 +176,42 @@ def test_dask_local_cluster_equals_process_pool(tmp_path: Path) -> None:
     assert dask.warnings == []  # workers do not run with the nanny's malloc trim setting
     for a, b in zip(pool.folders, dask.folders, strict=True):
         assert same_files(a, b)
+
+
+def _small_run(spec: experiment.RunSpec, seed: int) -> experiment.RunOutput:
+    """A stand-in evaluator: one small table and one outcome per run."""
+    frame = pd.DataFrame({"replicate": [spec.replicate], "x": [float(spec.replicate + seed)]})
+    return experiment.RunOutput({"t": frame}, {"y": float(spec.replicate)})
+
+
+def test_memory_stays_bounded_while_runs_are_written(tmp_path: Path) -> None:
+    """However many runs, at most 2 batches per worker slot are in flight, and each finished
+    batch is on disk (part file and manifest line) before the next one is submitted beyond
+    that window: no more than a window of tables is ever held."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from sim.executors import ExecutorHandle
+
+    class Counting(ThreadPoolExecutor):
+        def __init__(self) -> None:
+            super().__init__(2)
+            self.open = self.most = 0
+
+        def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def]
+            self.open += 1
+            self.most = max(self.most, self.open)
+            fut = super().submit(fn, *args, **kwargs)
+            fut.add_done_callback(lambda _: setattr(self, "open", self.open - 1))
+            return fut
+
+    pool = Counting()
+    journal = Journal(tmp_path / "j")
+    journal.start({"test": 1}, resume=False)
+    specs = [experiment.RunSpec("g", r) for r in range(200)]
+    with pool:
+        experiment.execute(specs, _small_run, seed=1, journal=journal,
+                           handle=ExecutorHandle(pool, 2, "processes", "test"), batch_size=2)
+    assert pool.most <= 4
+    assert journal.finished() == {("g", r) for r in range(200)}
+    parts = list((tmp_path / "j" / "parts" / "t" / "g").glob("*.parquet"))
+    assert len(parts) == 100
