@@ -23,12 +23,12 @@ import numpy as np
 import simpy
 
 from sim.errors import GreensimError
-from sim.experiment import default_workers, run_experiment
-from sim.households import build_households, household_month, household_month_one
-from sim.model import run
-from sim.scenario import load_scenario, with_end_date
-from sim.schema import Scenario
-from sim.world import build_villages
+from sim.experiments.replicates import default_workers, run_experiment
+from sim.model.households import build_households, household_month, household_month_one
+from sim.model.simulation import run
+from sim.model.world import build_villages
+from sim.scenario.load import load_scenario, with_end_date
+from sim.scenario.schema import Scenario
 
 SEED = 20250101
 
@@ -142,7 +142,7 @@ def run_benchmarks(replicates: int = 100, repeats: int = 5,
 def _time_experiment(scenario: Scenario, runs: int, workers: int,
                      scheduler: str | None = None) -> float:
     """Wall time of `runs` replicates through the experiment runner, written to disk."""
-    from sim.experiment import run_scenarios
+    from sim.experiments.replicates import run_scenarios
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -154,9 +154,9 @@ def _time_experiment(scenario: Scenario, runs: int, workers: int,
 def _steady_rate(handle: Any, scenario: Scenario, runs: int, first: int) -> float:
     """Runs per second of `runs` replicates (numbered from `first`) on an executor that is
     already up and warmed, through the experiment runner, to a journal on disk."""
-    from sim.executors import RunSpec
-    from sim.experiment import ModelEvaluator, execute
-    from sim.journal import Journal
+    from sim.experiments.executors import RunSpec
+    from sim.experiments.journal import Journal
+    from sim.experiments.replicates import ModelEvaluator, execute
 
     evaluator = ModelEvaluator({scenario.name: scenario})
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +188,7 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
         included);
       - `replicates` 20-year runs on all cores (process pool), written to disk, once, with
         one run timed just before and after it (the host's speed at the time)."""
-    from sim.executors import open_executor
+    from sim.experiments.executors import open_executor
 
     full = bundled_scenario("as_reported")
     run(full, SEED, 0)  # warm-up

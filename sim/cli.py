@@ -27,8 +27,8 @@ def _clean_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sim.experiment import RunsFailed
-        from sim.report import ReportError
+        from sim.experiments.replicates import RunsFailed
+        from sim.report.page import ReportError
 
         try:
             return func(*args, **kwargs)
@@ -59,7 +59,7 @@ def cli() -> None:
 @_clean_errors
 def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     """Check scenario FILES against the schema and say what is wrong."""
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     problems = []
     for f in files:
@@ -117,9 +117,9 @@ def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[
                replicates: int, precision: float | None, max_replicates: int, out: Path,
                seed: int, workers: int | None, scheduler: str | None, resume: bool,
                max_failures: int | None, batch_size: int | None, quiet: bool) -> list[Path]:
-    from sim.executors import default_workers
-    from sim.experiment import run_scenarios
-    from sim.scenario import load_scenario, with_end_date
+    from sim.experiments.executors import default_workers
+    from sim.experiments.replicates import run_scenarios
+    from sim.scenario.load import load_scenario, with_end_date
 
     scenarios = [with_end_date(load_scenario(f, overrides), until) for f in files]
     names = [s.name for s in scenarios]
@@ -199,8 +199,8 @@ def compare(inputs: tuple[Path, ...], years: tuple[str, ...], discount_rate: flo
             out: Path, overrides: tuple[str, ...], **run_options: Any) -> None:
     """Compare BASE with POLICY... (scenario files, run here, or run folders): mean and 95 % CI
     of every outcome, and each policy's paired difference from the base."""
-    from sim.compare import compare_folders, format_summary, write_summary
-    from sim.outcomes import DISCOUNT_RATE_PER_YEAR, Period
+    from sim.analysis.compare import compare_folders, format_summary, write_summary
+    from sim.analysis.outcomes import DISCOUNT_RATE_PER_YEAR, Period
 
     periods = [Period.parse(y) for y in years]
     files = [p for p in inputs if not p.is_dir()]
@@ -250,13 +250,13 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
           resume: bool, max_failures: int | None, batch_size: int | None,
           quiet: bool) -> None:
     """Run a design over SCENARIO_FILE's parameters; write experiments and outcomes frames."""
-    from sim.designs import build_design, parse_vary
-    from sim.executors import default_workers
-    from sim.experiment import ModelEvaluator
-    from sim.outcomes import DISCOUNT_RATE_PER_YEAR, Context, Period
-    from sim.scenario import load_scenario, with_end_date
-    from sim.sweep import run_sweep
-    from sim.uncertainty import apply_values, check_applicable
+    from sim.analysis.outcomes import DISCOUNT_RATE_PER_YEAR, Context, Period
+    from sim.experiments.designs import build_design, parse_vary
+    from sim.experiments.draws import apply_values, check_applicable
+    from sim.experiments.executors import default_workers
+    from sim.experiments.replicates import ModelEvaluator
+    from sim.experiments.sweep import run_sweep
+    from sim.scenario.load import load_scenario, with_end_date
 
     base = with_end_date(load_scenario(scenario_file, overrides), until)
     check_applicable(base)
@@ -293,7 +293,7 @@ def sensitivity(sweep_dir: Path, only: tuple[str, ...]) -> None:
     """Sobol or Morris indices (SALib) of every outcome of the sweep in SWEEP_DIR."""
     import pandas as pd
 
-    from sim.sensitivity import run_sensitivity
+    from sim.analysis.sensitivity import run_sensitivity
 
     table, notes, paths = run_sensitivity(sweep_dir, list(only) or None)
     with pd.option_context("display.width", 160, "display.max_columns", 20,
@@ -311,7 +311,7 @@ def outcomes() -> None:
     """List the registered outcomes: name, unit, direction, key (precision target)."""
     import pandas as pd
 
-    from sim.outcomes import describe
+    from sim.analysis.outcomes import describe
 
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):
         click.echo(describe().to_string(index=False))
@@ -332,7 +332,7 @@ def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None,
 
     With --sensitivity SWEEP_DIR, the report also shows that sweep's sensitivity indices (bar
     charts per outcome and the table)."""
-    from sim.report import build_report
+    from sim.report.page import build_report
 
     target = out or Path(run_dirs[0]).parent / "report.html"
     path = build_report(list(run_dirs), target, title=title, sensitivity=list(sweep_dirs))
@@ -342,7 +342,7 @@ def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None,
 @cli.command()
 def schema() -> None:
     """Print the scenario JSON Schema (for editors' autocompletion)."""
-    from sim.schema import Scenario
+    from sim.scenario.schema import Scenario
 
     doc = Scenario.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -353,7 +353,7 @@ def schema() -> None:
 @cli.command()
 def params() -> None:
     """Print every parameter with its default, range, tag and source (Markdown)."""
-    from sim.paramdoc import parameter_table
+    from sim.scenario.paramdoc import parameter_table
 
     click.echo(parameter_table(), nl=False)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import load_scenario, with_end_date
-from sim.schema import Scenario
+from sim.scenario.load import load_scenario, with_end_date
+from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.archive import LASTS, MEANS, PROJECT_KINDS, SUMS, build_archive, village_ranks
-from sim.model import run
-from sim.schema import Scenario
+from sim.model.archive import LASTS, MEANS, PROJECT_KINDS, SUMS, build_archive, village_ranks
+from sim.model.simulation import run
+from sim.scenario.schema import Scenario
 
 
 def pandas_archive(township: pd.DataFrame, sections: pd.DataFrame,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.model import run
+from sim.model.simulation import run
 
 from .conftest import bundled
 

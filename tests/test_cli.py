@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.paramdoc import parameter_table
+from sim.scenario.paramdoc import parameter_table
 
 from .conftest import ROOT, SCENARIOS
 
@@ -141,7 +141,7 @@ def test_real_subprocess(tmp_path: Path) -> None:
 
 def test_outcomes_lists_the_registry(runner: CliRunner) -> None:
     """`greensim outcomes` lists every registered outcome with unit and direction."""
-    from sim.outcomes import OUTCOMES, RATIOS
+    from sim.analysis.outcomes import OUTCOMES, RATIOS
 
     res = runner.invoke(cli, ["outcomes"])
     assert res.exit_code == 0
@@ -164,8 +164,8 @@ def test_run_with_precision_reports_it(runner: CliRunner, tmp_path: Path) -> Non
 
 def test_resume_of_a_different_experiment_is_refused(runner: CliRunner, tmp_path: Path) -> None:
     """--resume into a journal of another experiment (other seed) exits 2 and says why."""
-    from sim.experiment import JOURNAL
-    from sim.journal import Journal
+    from sim.experiments.journal import Journal
+    from sim.experiments.replicates import JOURNAL
 
     Journal(tmp_path / JOURNAL).start({"kind": "scenarios", "seed": 1}, resume=False)
     res = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",

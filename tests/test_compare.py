@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import sim.compare as compare
+import sim.analysis.compare as compare
+from sim.analysis.compare import compare_folders, iter_replicates
+from sim.analysis.outcomes import Period
+from sim.analysis.stats import mean_ci, paired_ci, welch_ci
 from sim.cli import cli
-from sim.compare import compare_folders, iter_replicates
-from sim.experiment import run_scenarios
-from sim.outcomes import Period
-from sim.stats import mean_ci, paired_ci, welch_ci
+from sim.experiments.replicates import run_scenarios
 
 from .conftest import SCENARIOS, bundled
 

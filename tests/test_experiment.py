@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sim.experiment as experiment
-from sim.experiment import JOURNAL, RunsFailed, run_experiment, run_scenarios
-from sim.journal import Journal
-from sim.model import TABLES
+import sim.experiments.replicates as experiment
+from sim.experiments.journal import Journal
+from sim.experiments.replicates import JOURNAL, RunsFailed, run_experiment, run_scenarios
+from sim.model.simulation import TABLES
 
 from .conftest import bundled
 
@@ -190,7 +190,7 @@ def test_memory_stays_bounded_while_runs_are_written(tmp_path: Path) -> None:
     that window: no more than a window of tables is ever held."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from sim.executors import ExecutorHandle
+    from sim.experiments.executors import ExecutorHandle
 
     class Counting(ThreadPoolExecutor):
         def __init__(self) -> None:

@@ -7,29 +7,29 @@ import pandas as pd
 import pytest
 import simpy
 
-from sim.farming import Farming
-from sim.households import build_households
-from sim.livestock import (
+from sim.model.farming import Farming
+from sim.model.households import build_households
+from sim.model.livestock import (
     FarmStatus,
     LivestockHooks,
     farm_load_kg_per_day,
     removal,
     retrofit_case,
 )
-from sim.model import run
-from sim.paddy import (
+from sim.model.paddy import (
     PaddySector,
     adoption_probability,
     bass_closed_form,
     coculture_net_per_mu,
     subsidy_multiplier,
 )
-from sim.scenario import load_scenario
-from sim.schema import Scenario
-from sim.schema_farms import Coculture, Livestock, ManureRetrofit, Paddy
-from sim.streams import Streams
-from sim.timebase import day_of, next_month
-from sim.world import build_villages
+from sim.model.simulation import run
+from sim.model.streams import Streams
+from sim.model.timebase import day_of, next_month
+from sim.model.world import build_villages
+from sim.scenario.farms import Coculture, Livestock, ManureRetrofit, Paddy
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Scenario
 
 from .conftest import SCENARIOS
 

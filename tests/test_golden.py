@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model import run
+from sim.model.simulation import run
 
 from .conftest import bundled
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.households import build_households
-from sim.model import run
-from sim.residents import Residents, gini
-from sim.scenario import load_scenario
-from sim.schema import Scenario
-from sim.world import build_villages
+from sim.model.households import build_households
+from sim.model.residents import Residents, gini
+from sim.model.simulation import run
+from sim.model.world import build_villages
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Scenario
 
 from .conftest import SCENARIOS
 
@@ -194,7 +194,7 @@ def test_negative_list_refuses_and_closes_sand_sites(reported: dict[str, pd.Data
 
 def test_run_folder_has_readable_archive(tmp_path: Path) -> None:
     """`greensim run` writes archive.parquet and the same rows as archive.csv."""
-    from sim.experiment import run_scenarios
+    from sim.experiments.replicates import run_scenarios
 
     s = load_scenario(SCENARIOS / "as_reported.yaml", ["end_date=2024-12-31"])
     summary = run_scenarios([s], replicates=2, seed=1, out=tmp_path, workers=1)

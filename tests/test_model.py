@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model import TABLES, run
-from sim.scenario import load_scenario
-from sim.schema import Scenario
+from sim.model.simulation import TABLES, run
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Scenario
 
 from .conftest import SCENARIOS, bundled
 
@@ -162,7 +162,7 @@ def test_recorder_fixed_columns_copies_and_sizes() -> None:
     than the fixed columns is refused."""
     from datetime import date
 
-    from sim.recorder import Recorder
+    from sim.model.recorder import Recorder
 
     rec = Recorder("s", 3)
     rec.fixed("t", name=["a", "b"], km=[0.0, 1.5])
@@ -184,7 +184,7 @@ def test_recorder_blocks_keep_types_grow_and_refuse_bad_blocks() -> None:
     its blocks would give; scalars repeat; a block with a bad column is refused whole."""
     from datetime import date
 
-    from sim.recorder import Recorder
+    from sim.model.recorder import Recorder
 
     rec = Recorder("s", 0)
     days = [date(2000 + i // 12, i % 12 + 1, 1) for i in range(100)]
@@ -212,7 +212,7 @@ def test_recorder_later_columns_are_filled_at_the_end() -> None:
     blocks, worked out from the recorded columns (`block`, read-only)."""
     from datetime import date
 
-    from sim.recorder import LATER, Recorder
+    from sim.model.recorder import LATER, Recorder
 
     rec = Recorder("s", 0)
     rec.fixed("t", name=["a", "b"])
@@ -242,7 +242,7 @@ def test_recorder_later_columns_are_filled_at_the_end() -> None:
 
 def test_ledger_reads_a_month_in_entry_order() -> None:
     """Spending scheduled ahead is counted in its own month, summed in the order entered."""
-    from sim.recorder import Ledger
+    from sim.model.recorder import Ledger
 
     ledger = Ledger()
     ledger.spend(40.0, 0.1, "a")   # paid next month, entered first

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.analysis.outcomes import OUTCOMES, Context, Period, evaluate, weighted_gini
 from sim.errors import GreensimError
-from sim.model import run
-from sim.outcomes import OUTCOMES, Context, Period, evaluate, weighted_gini
-from sim.schema import Scenario
+from sim.model.simulation import run
+from sim.scenario.schema import Scenario
 
 MONTHS = pd.date_range("2023-01-01", "2024-12-01", freq="MS")
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report import (
+from sim.report.figures import build_sections, monthly_band, ranked_first_share
+from sim.report.page import (
     ReportError,
     RunData,
     annual_band,
@@ -24,7 +25,6 @@ from sim.report import (
     section_order,
     spending_levers,
 )
-from sim.report_figures import build_sections, monthly_band, ranked_first_share
 
 SECTIONS = (("exit", 9.0), ("entry", 0.0), ("middle", 4.5))  # deliberately not in river order
 VILLAGES = (("Dongcun", "east"), ("Xicun", "west"))

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim.experiment import JOURNAL
+from sim.experiments.replicates import JOURNAL
 
 from .conftest import SCENARIOS
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.river import (
+from sim.model.river import (
     FlowModel,
     concentrations_mg_l,
     mean_flow_m3_s,
@@ -14,7 +14,7 @@ from sim.river import (
     transfer_matrix,
     travel_days,
 )
-from sim.schema import Pollutants, River, Section
+from sim.scenario.schema import Pollutants, River, Section
 
 
 def river(**kw: object) -> River:

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.households import (
+from sim.model.households import (
     NO_EMPLOYER,
     build_households,
     hire,
@@ -19,9 +19,8 @@ from sim.households import (
     pay_villages,
     sewage_load_kg_per_day,
 )
-from sim.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
-from sim.statuslog import StatusLog
-from sim.workshops import (
+from sim.model.statuslog import StatusLog
+from sim.model.workshops import (
     SettlementMemo,
     WorkshopAgent,
     WorkshopMonth,
@@ -31,7 +30,8 @@ from sim.workshops import (
     should_close_for_losses,
     unit_cost_yuan_per_m3,
 )
-from sim.world import allocate, build_villages
+from sim.model.world import allocate, build_villages
+from sim.scenario.schema import Income, Scenario, Treatment, TreatmentCosts, default_workshops
 
 
 def test_unit_cost_scales_as_power_law() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario import load_scenario, with_end_date
-from sim.schema import Scenario, Treatment
+from sim.scenario.load import load_scenario, with_end_date
+from sim.scenario.schema import Scenario, Treatment
 
 from .conftest import SCENARIOS
 

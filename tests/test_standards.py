@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.standards import GB3838_LIMITS_MG_L, parameter_class, water_class
+from sim.model.standards import GB3838_LIMITS_MG_L, parameter_class, water_class
 
 # Table 1 of GB 3838-2002, classes I..V, transcribed independently of the module's constant.
 TABLE_1 = {

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from sim.analysis.sensitivity import run_sensitivity
 from sim.cli import cli
-from sim.designs import Factor, build_design, parse_vary
 from sim.errors import GreensimError
-from sim.executors import RunOutput, RunSpec
-from sim.experiment import RunsFailed
-from sim.sensitivity import run_sensitivity
-from sim.sweep import run_sweep
+from sim.experiments.designs import Factor, build_design, parse_vary
+from sim.experiments.executors import RunOutput, RunSpec
+from sim.experiments.replicates import RunsFailed
+from sim.experiments.sweep import run_sweep
 
 from .conftest import SCENARIOS
 from .test_report import _write_run

@@ -9,12 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.households import assign_tourism_jobs, build_households
-from sim.model import run
-from sim.scenario import load_scenario
-from sim.schema import Scenario
-from sim.schema_tourism import Tourism
-from sim.tourists import (
+from sim.model.households import assign_tourism_jobs, build_households
+from sim.model.simulation import run
+from sim.model.tourists import (
     TourismState,
     day_weights,
     holidays,
@@ -22,7 +19,10 @@ from sim.tourists import (
     new_homestays,
     tourism_month,
 )
-from sim.world import build_villages
+from sim.model.world import build_villages
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.tourism import Tourism
 
 from .conftest import SCENARIOS
 

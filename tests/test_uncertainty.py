@@ -9,20 +9,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import sim.experiment as experiment
+import sim.experiments.replicates as experiment
 from sim.cli import cli
 from sim.errors import ScenarioError
-from sim.experiment import run_scenarios
-from sim.scenario import load_scenario, with_end_date
-from sim.schema import Scenario
-from sim.uncertainty import (
-    Uncertainty,
-    apply_values,
-    check_applicable,
-    draw,
-    hard_bounds,
-    plausible_range,
-)
+from sim.experiments.draws import apply_values, check_applicable, draw
+from sim.experiments.replicates import run_scenarios
+from sim.scenario.load import load_scenario, with_end_date
+from sim.scenario.schema import Scenario
+from sim.scenario.uncertainty import Uncertainty, hard_bounds, plausible_range
 
 from .conftest import SCENARIOS
 
@@ -60,8 +54,8 @@ def test_default_bounds_come_from_the_schema(tmp_path: Path) -> None:
         "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
         "  - {parameter: sewage.discharge_share, distribution: normal, sd: 0.05}\n")))
     uni, norm = s.uncertainties
-    assert (uni.low, uni.high) == plausible_range("river.velocity_m_per_s") == (0.1, 0.6)
-    assert (norm.low, norm.high) == hard_bounds("sewage.discharge_share") == (0.0, 1.0)
+    assert (uni.low, uni.high) == plausible_range("river.velocity_m_per_s", Scenario) == (0.1, 0.6)
+    assert (norm.low, norm.high) == hard_bounds("sewage.discharge_share", Scenario) == (0.0, 1.0)
 
 
 @pytest.mark.parametrize(("spec", "mean", "sd"), [

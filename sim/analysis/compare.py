@@ -1,0 +1,218 @@
+"""Compare scenarios: every outcome's mean and 95 % CI per scenario, and each policy's paired
+difference from the base, for chosen years.
+
+Reads run folders only (the tables `greensim run` writes), one replicate at a time, streamed
+from the Parquet files, so a thousand replicates of a long run fit in memory. Replicate k of
+two runs with the same seed shares its random streams and uncertainty draws (common random
+numbers), so a policy's difference from the base is taken replicate by replicate (paired);
+the unpaired (Welch) half-width is given beside it to show what pairing gains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from sim.analysis.outcomes import OUTCOMES, RATIOS, Context, Period, evaluate
+from sim.analysis.stats import bootstrap_ratio, mean_ci, paired_ci, welch_ci
+from sim.errors import GreensimError
+from sim.files import atomic_write_bytes, atomic_write_parquet
+
+TABLES = ("township", "villages", "sections", "events")
+READ_ROWS = 65_536
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    path = Path(folder) / "run.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise GreensimError(f"{folder}: not a run folder (no run.json)") from None
+    except (OSError, ValueError) as exc:
+        raise GreensimError(f"{path}: cannot read ({exc})") from None
+
+
+def _iter_table(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(replicate, rows) of a table sorted by replicate, streamed in blocks."""
+    carry: pd.DataFrame | None = None
+    last_seen = -1
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_ROWS):
+        df = batch.to_pandas()
+        if carry is not None:
+            df = pd.concat([carry, df], ignore_index=True)
+        reps = df["replicate"].to_numpy()
+        if len(reps) and (np.any(np.diff(reps) < 0) or reps[0] < last_seen):
+            raise GreensimError(f"{path}: rows are not in replicate order")
+        if not len(reps):
+            continue
+        start = int(np.searchsorted(reps, reps[-1], side="left"))
+        for r, rows in df.iloc[:start].groupby("replicate", sort=True):
+            yield int(r), rows.reset_index(drop=True)  # type: ignore[call-overload]
+        carry, last_seen = df.iloc[start:].reset_index(drop=True), int(reps[-1])
+    if carry is not None and len(carry):
+        yield last_seen, carry
+
+
+def iter_replicates(folder: Path) -> Iterator[tuple[int, dict[str, pd.DataFrame]]]:
+    """Each replicate's tables of a run folder, in replicate order, streamed from disk."""
+    folder = Path(folder)
+    paths = {t: folder / f"{t}.parquet" for t in TABLES if (folder / f"{t}.parquet").is_file()}
+    if "township" not in paths:
+        raise GreensimError(f"{folder}: not a run folder (no township.parquet)")
+    empty = {t: pq.read_schema(p).empty_table().to_pandas() for t, p in paths.items()}
+    others = {t: _iter_table(p) for t, p in paths.items() if t != "township"}
+    peeked: dict[str, tuple[int, pd.DataFrame] | None] = {t: next(it, None)
+                                                          for t, it in others.items()}
+    for r, township in _iter_table(paths["township"]):
+        tables = {"township": township}
+        for t, it in others.items():
+            head = peeked[t]
+            while head is not None and head[0] < r:
+                head = next(it, None)
+            if head is not None and head[0] == r:
+                tables[t] = head[1]
+                head = next(it, None)
+            else:
+                tables[t] = empty[t]
+            peeked[t] = head
+        yield r, tables
+
+
+def replicate_outcomes(folder: Path, periods: Sequence[Period],
+                       discount_rate: float) -> pd.DataFrame:
+    """One row per (replicate, period) with every applicable outcome of a run folder."""
+    rows = []
+    for r, tables in iter_replicates(folder):
+        for p in periods:
+            rows.append({"replicate": r, "period": p.label,
+                         **evaluate(tables, Context(p, discount_rate))})
+    return pd.DataFrame(rows)
+
+
+def _verdict(diff_low: float, diff_high: float, direction: str) -> str:
+    if not (math.isfinite(diff_low) and math.isfinite(diff_high)):
+        return ""
+    if diff_low > 0:
+        return "better" if direction == "maximise" else "worse"
+    if diff_high < 0:
+        return "better" if direction == "minimise" else "worse"
+    return "no clear difference"
+
+
+def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
+    """Summary rows from (scenario, seed, per-replicate outcomes), the first being the base."""
+    if not runs:
+        raise GreensimError("compare needs at least one scenario")
+    base_name, base_seed, base = runs[0]
+    rows: list[dict[str, Any]] = []
+    periods = list(dict.fromkeys(base["period"])) if len(base) else []
+    for period in periods:
+        b = base[base["period"] == period].set_index("replicate")
+        for i, (name, seed, frame) in enumerate(runs):
+            f = frame[frame["period"] == period].set_index("replicate")
+            common = b.index.intersection(f.index)
+            paired = i > 0 and seed == base_seed and len(common) >= 2
+            for o in OUTCOMES.values():
+                if o.name not in f.columns:
+                    continue
+                ci = mean_ci(f[o.name].to_numpy(dtype=float))
+                row: dict[str, Any] = {
+                    "period": period, "scenario": name, "role": "base" if i == 0 else "policy",
+                    "outcome": o.name, "unit": o.unit, "direction": o.direction, "n": ci.n,
+                    "mean": ci.mean, "ci_low": ci.low, "ci_high": ci.high,
+                    "half_width": ci.half_width}
+                if i > 0 and o.name in b.columns:
+                    unpaired = welch_ci(f[o.name].to_numpy(dtype=float),
+                                        b[o.name].to_numpy(dtype=float))
+                    diff = (paired_ci(f.loc[common, o.name].to_numpy(dtype=float),
+                                      b.loc[common, o.name].to_numpy(dtype=float))
+                            if paired else unpaired)
+                    row.update({"diff_mean": diff.mean, "diff_ci_low": diff.low,
+                                "diff_ci_high": diff.high, "diff_half_width": diff.half_width,
+                                "unpaired_half_width": unpaired.half_width, "paired": paired,
+                                "verdict": _verdict(diff.low, diff.high, o.direction)})
+                rows.append(row)
+            for ratio in RATIOS.values():
+                if i == 0 or not {ratio.numerator, ratio.denominator} <= set(f.columns):
+                    continue
+                if not paired:
+                    continue
+                num = f.loc[common, ratio.numerator] - b.loc[common, ratio.numerator]
+                den = ratio.denominator_sign * (f.loc[common, ratio.denominator]
+                                                - b.loc[common, ratio.denominator])
+                value, lo, hi = bootstrap_ratio(num.to_numpy(dtype=float),
+                                                den.to_numpy(dtype=float))
+                rows.append({"period": period, "scenario": name, "role": "policy",
+                             "outcome": ratio.name, "unit": ratio.unit,
+                             "direction": ratio.direction, "n": len(common), "mean": value,
+                             "ci_low": lo, "ci_high": hi,
+                             "half_width": (hi - lo) / 2 if math.isfinite(hi - lo) else math.nan,
+                             "paired": True})
+    return pd.DataFrame(rows)
+
+
+def compare_folders(folders: Sequence[Path], periods: Sequence[Period],
+                    discount_rate: float) -> pd.DataFrame:
+    """The summary of run folders, the first being the base."""
+    runs = []
+    for folder in folders:
+        meta = read_meta(folder)
+        runs.append((str(meta.get("scenario", Path(folder).name)), int(meta.get("seed", -1)),
+                     replicate_outcomes(folder, periods, discount_rate)))
+    names = [r[0] for r in runs]
+    if len(set(names)) != len(names):
+        raise GreensimError(f"compare: scenario names must be unique, got {names}")
+    return summarize(runs)
+
+
+def _fmt(value: float, half: float) -> str:
+    if not math.isfinite(value):
+        return "-"
+    scale = max(abs(value), abs(half) if math.isfinite(half) else 0.0)
+    digits = 3 if scale < 10 else (1 if scale < 1000 else 0)
+    core = f"{value:,.{digits}f}"
+    return core + (f" ± {half:,.{digits}f}" if math.isfinite(half) else "")
+
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """The summary as a plain-text table: per period, outcome rows, scenario columns."""
+    blocks = []
+    for period, frame in summary.groupby("period", sort=False):
+        scen = list(dict.fromkeys(frame["scenario"]))
+        base = scen[0]
+        table: dict[str, dict[str, str]] = {}
+        for _, r in frame.iterrows():
+            label = f"{r['outcome']} [{r['unit']}]"
+            cells = table.setdefault(label, {})
+            if r["scenario"] == base:
+                cells[base] = _fmt(r["mean"], r["half_width"])
+            else:
+                cells[r["scenario"]] = _fmt(r["mean"], r["half_width"])
+                if isinstance(r.get("verdict"), str) and r["verdict"]:
+                    cells[f"{r['scenario']} − {base}"] = (
+                        f"{_fmt(r['diff_mean'], r['diff_half_width'])} ({r['verdict']})")
+        cols = [base] + [c for s in scen[1:] for c in (s, f"{s} − {base}")]
+        text = pd.DataFrame.from_dict(table, orient="index").reindex(columns=cols).fillna("")
+        blocks.append(f"years: {period} (mean ± 95 % CI half-width; differences paired by "
+                      f"replicate)\n{text.to_string()}")
+    return "\n\n".join(blocks)
+
+
+def write_summary(summary: pd.DataFrame, out: Path) -> list[Path]:
+    """summary.csv and summary.parquet under `out`, each written atomically."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_parquet(out / "summary.parquet", summary)
+    atomic_write_bytes(out / "summary.csv", summary.to_csv(index=False).encode("utf-8"))
+    return [out / "summary.csv", out / "summary.parquet"]
+
+
+__all__ = ["compare_folders", "format_summary", "iter_replicates", "read_meta",
+           "replicate_outcomes", "summarize", "write_summary"]

@@ -1,0 +1,179 @@
+"""Where runs execute: in this process, on a local process pool, or on a Dask cluster.
+
+All three are `concurrent.futures.Executor`s (Dask through `Client.get_executor()`), so the
+experiment runner does not care which one it has. Work travels as batches of several runs
+(`run_batch`), each run caught separately: a run that raises comes back as a `RunFailure` with
+its error and inputs, and the others in its batch still finish.
+
+Dask's worker nanny sets MALLOC_TRIM_THRESHOLD_=65536 in every worker by default, which slows
+numpy-heavy code by about 30 % (../shared/design/PERFORMANCE.md); `open_executor` starts its
+LocalCluster with that variable removed through `distributed.nanny.pre-spawn-environ`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import GreensimError
+
+TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
+
+
+@dataclass(frozen=True, order=True)
+class RunSpec:
+    """One run of an experiment: a group (scenario, or design point), a replicate, inputs."""
+
+    group: str
+    replicate: int
+    inputs: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.group, self.replicate)
+
+
+@dataclass
+class RunOutput:
+    """What a run gives back: its tables (may be empty), outcomes and drawn uncertainties."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    outcomes: dict[str, float] = field(default_factory=dict)
+    draws: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """A run that raised: its spec, the error in one line, and the traceback."""
+
+    spec: RunSpec
+    error: str
+    traceback: str
+
+
+@dataclass
+class BatchResult:
+    """The outputs of a batch of runs of one group, in replicate order, and its failures."""
+
+    outputs: list[tuple[RunSpec, RunOutput]]
+    failures: list[RunFailure]
+    worker_env: dict[str, str | None] = field(default_factory=dict)
+
+
+Evaluator = Callable[[RunSpec, int], RunOutput]
+"""A picklable callable that performs one run (e.g. `sim.experiments.replicates.ModelEvaluator`)."""
+
+
+def run_batch(evaluator: Evaluator, specs: list[RunSpec], seed: int) -> BatchResult:
+    """Run `specs` one after the other; a run that raises is recorded and the rest go on."""
+    outputs: list[tuple[RunSpec, RunOutput]] = []
+    failures: list[RunFailure] = []
+    for spec in specs:
+        try:
+            outputs.append((spec, evaluator(spec, seed)))
+        except Exception as exc:  # noqa: BLE001 - every model error is recorded, none stops
+            failures.append(RunFailure(spec, f"{type(exc).__name__}: {exc}".splitlines()[0],
+                                       traceback.format_exc()))
+    return BatchResult(outputs, failures, {TRIM_VARIABLE: os.environ.get(TRIM_VARIABLE)})
+
+
+class InlineExecutor(Executor):
+    """Runs each task at submission, in this process (one worker: no pickling, easy to debug)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            fut.set_exception(exc)
+        return fut
+
+
+@dataclass
+class ExecutorHandle:
+    """An open executor, how many tasks it runs at once, and what it is."""
+
+    executor: Executor
+    slots: int
+    kind: str  # "inline", "processes" or "dask"
+    describe: str
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+@contextlib.contextmanager
+def open_executor(workers: int, scheduler: str | None = None) -> Iterator[ExecutorHandle]:
+    """An executor for `workers` processes, or on the Dask scheduler at `scheduler`
+    ('local' starts a LocalCluster of `workers` single-threaded worker processes)."""
+    if scheduler is None:
+        if workers <= 1:
+            yield ExecutorHandle(InlineExecutor(), 1, "inline", "this process")
+            return
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            yield ExecutorHandle(pool, workers, "processes", f"process pool of {workers}")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    with _dask_client(workers, scheduler) as (client, describe):
+        slots = max(1, sum(client.nthreads().values()))
+        yield ExecutorHandle(client.get_executor(pure=False), slots, "dask", describe)
+
+
+@contextlib.contextmanager
+def _dask_client(workers: int, scheduler: str) -> Iterator[tuple[Any, str]]:
+    try:
+        import dask
+        import distributed  # noqa: F401 - imported before dask.config.set (dask issue 8143)
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise GreensimError(f"--scheduler needs dask[distributed] ({exc})") from None
+    if scheduler == "local":
+        with dask.config.set({f"distributed.nanny.pre-spawn-environ.{TRIM_VARIABLE}": None}):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+        try:
+            with Client(cluster) as client:
+                yield client, f"Dask LocalCluster of {workers} worker(s)"
+        finally:
+            cluster.close()
+        return
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise GreensimError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+    try:
+        client.wait_for_workers(1, timeout=60)
+        n = len(client.scheduler_info().get("workers", {}))
+        yield client, f"Dask scheduler {scheduler} ({n} worker(s))"
+    except TimeoutError:
+        raise GreensimError(f"--scheduler {scheduler}: no worker joined within 60 s") from None
+    finally:
+        client.close()
+
+
+def trim_warning(envs: Mapping[str, str | None]) -> str | None:
+    """A warning if workers run with the nanny's slow malloc trim setting."""
+    value = envs.get(TRIM_VARIABLE)
+    if value is None:
+        return None
+    return (f"workers run with {TRIM_VARIABLE}={value}, which slows the model by about 30 %; "
+            f"start them with distributed.nanny.pre-spawn-environ.{TRIM_VARIABLE}: null "
+            f"(see README, Experiments)")
+
+
+__all__ = ["BatchResult", "Evaluator", "ExecutorHandle", "InlineExecutor", "RunFailure",
+           "RunOutput", "RunSpec", "default_workers", "open_executor", "run_batch",
+           "trim_warning"]

@@ -1,0 +1,246 @@
+"""Paddy fields: rice alone or rice–crayfish co-culture, chosen by households each spring.
+
+Adoption is Bass-style: in villages the programme has opened, a rice household converts with
+probability (p + q·F)·dt, where p is raised by subsidy and training and F mixes the adopters'
+share in its own village and in adjacent villages, scaled by the profit adopters made last year;
+adopters stop after a loss year with some probability. Only households with suitable paddy
+can convert (the ceiling m of each village). Crayfish prices vary year to year, with crashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from sim.model.households import HouseholdState
+from sim.model.world import Villages
+from sim.scenario.farms import Coculture, Paddy
+
+HARVEST_CRAYFISH_MONTH = 6   # crayfish sold May–June (research §3.4)
+HARVEST_RICE_MONTH = 10
+SPRING_MONTH = 3
+
+
+def adoption_probability(p: float, q: float, share_adopted: np.ndarray | float,
+                         dt_years: float = 1.0) -> np.ndarray:
+    """Bass hazard over a step: (p + q·F)·dt, capped at 1 (discrete Bass for dt = 1)."""
+    return np.minimum(1.0, (p + q * np.asarray(share_adopted, dtype=float)) * dt_years)
+
+
+def subsidy_multiplier(lever: Coculture) -> float:
+    """How much the conversion subsidy raises Bass p: 1 with none, the full multiplier at (or
+    above) `subsidy_for_full_effect_yuan_per_mu`, in proportion between."""
+    reach = min(1.0, lever.subsidy_yuan_per_mu / lever.subsidy_for_full_effect_yuan_per_mu)
+    return 1.0 + (lever.subsidy_innovation_multiplier - 1.0) * reach
+
+
+def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
+    """Share adopted at time t from the Bass (1969) closed form, F(0) = 0."""
+    t = np.asarray(t, dtype=float)
+    e = np.exp(-(p + q) * t)
+    return np.asarray((1 - e) / (1 + (q / p) * e))
+
+
+def coculture_net_per_mu(p: Paddy, crayfish_price: float, branded: bool) -> float:
+    """Net income of a mu under co-culture in a year, yuan (before conversion costs)."""
+    price = crayfish_price * (1 + p.brand_crayfish_premium_share if branded else 1.0)
+    rice_premium = p.brand_rice_premium_yuan_per_kg * p.rice_yield_kg_per_mu if branded else 0.0
+    return (p.rice_net_yuan_per_mu + p.input_saving_yuan_per_mu + rice_premium
+            + p.crayfish_yield_kg_per_mu * price - p.coculture_extra_cost_yuan_per_mu)
+
+
+@dataclass
+class PaddyMonth:
+    rice_income_yuan: float = 0.0
+    coculture_income_yuan: float = 0.0
+    adopted: int = 0
+    dropped: int = 0
+    subsidy_yuan: float = 0.0
+    runoff_kg_per_day: np.ndarray | None = None   # villages × (COD, NH3-N, TP)
+
+
+class PaddySector:
+    """Paddy held by households (arrays), their choices, harvests and runoff."""
+
+    def __init__(self, p: Paddy, lever: Coculture | None, villages: Villages,
+                 hh: HouseholdState, rng: np.random.Generator) -> None:
+        self.p, self.lever, self.villages, self.hh = p, lever, villages, hh
+        n = hh.count
+        self.farming = rng.random(n) < p.farming_household_share
+        self.mu = np.where(self.farming, rng.uniform(p.mu_min, p.mu_max, n), 0.0)
+        self.coculture = np.zeros(n, dtype=bool)
+        self.loss_last_year = np.zeros(n, dtype=bool)
+        nv = villages.count
+        # suitable paddy (water, flatness, low-lying fields): the Bass ceiling m per village
+        self.suitable = self.farming & (rng.random(n) < p.suitable_share)
+        self.ceiling_v = np.bincount(hh.village[self.suitable], minlength=nv)
+        # the modelled rice income replaces that part of the households' base income
+        hh.base_income_yuan_per_year -= p.rice_net_yuan_per_mu * self.mu
+        np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
+        self.crayfish_price = p.crayfish_price_yuan_per_kg
+        self._version = 0  # bumped whenever adopters change (spring); keys the caches below
+        self._counts_key = self._area_key = self._runoff_key = -1
+        self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._totals: tuple[int, int, float] = (0, 0, 0.0)  # the sums of _counts
+        self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        # runoff: the month-independent leading factors of each load, and each month's result
+        self._runoff_parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (
+            np.zeros(0), np.zeros(0), np.zeros(0))
+        self._runoff_by_month: dict[int, np.ndarray] = {}
+        shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
+        self._n_month = shares / shares.sum()  # the month's share of the yearly N runoff
+        self.crashed = False
+        self.last_profit_ratio = 1.0
+        self.adjacent = self._adjacency()
+        self._degree = self.adjacent.sum(axis=1)  # neighbours of each village (fixed)
+
+    def _adjacency(self) -> np.ndarray:
+        """Villages next to each other along the river within a zone (by number)."""
+        nv = self.villages.count
+        zones = np.asarray(self.villages.zones)
+        adj = np.zeros((nv, nv))
+        for v in range(nv - 1):
+            if zones[v] == zones[v + 1]:
+                adj[v, v + 1] = adj[v + 1, v] = 1.0
+        return adj
+
+    def open_villages(self, year: int) -> np.ndarray:
+        """Villages (0-based mask) where the programme supports co-culture in `year`."""
+        mask = np.zeros(self.villages.count, dtype=bool)
+        lv = self.lever
+        if lv is None:
+            return mask
+        if year >= lv.pilot_year:
+            mask[[v - 1 for v in lv.pilot_villages]] = True
+        for y, vs in lv.target_villages_by_year.items():
+            if year >= y:
+                mask[[v - 1 for v in vs]] = True
+        return mask
+
+    def branded(self, day: date) -> bool:
+        lv = self.lever
+        return lv is not None and lv.brand_from is not None and day >= lv.brand_from
+
+    def draw_price(self, rng: np.random.Generator) -> None:
+        """This season's crayfish price (yuan/kg): lognormal, halved or worse in a crash."""
+        p = self.p
+        sd = p.crayfish_price_log_sd
+        price = p.crayfish_price_yuan_per_kg * np.exp(sd * rng.standard_normal() - 0.5 * sd * sd)
+        self.crashed = bool(rng.random() < p.crash_prob_per_year)
+        self.crayfish_price = float(price * (p.crash_price_share if self.crashed else 1.0))
+
+    def spring(self, year: int, rng: np.random.Generator) -> tuple[int, int, float]:
+        """Drop-outs after a loss year, then adoption; returns (adopted, dropped, subsidy)."""
+        p, lv, hh = self.p, self.lever, self.hh
+        drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
+        self.coculture &= ~drop
+        if drop.any():
+            self._version += 1  # adopters change only in spring, and not every year
+        if lv is None:
+            return 0, int(drop.sum()), 0.0
+        nv = self.villages.count
+        open_v = self.open_villages(year)
+        # per-village counts and village values per household by `HouseholdState`'s helpers
+        # (integer counts; values copied out): the same arrays as bincount and indexing give
+        adopters_v = hh.village_counts(self.coculture, nv)
+        share_v = np.divide(adopters_v, self.ceiling_v, out=np.zeros(nv),
+                            where=self.ceiling_v > 0)
+        w = p.neighbour_weight
+        deg = self._degree
+        neigh = np.divide(self.adjacent @ share_v, deg, out=np.zeros(nv), where=deg > 0)
+        mixed = (share_v + w * neigh) / (1.0 + w)
+        p_eff = p.innovation_per_year * subsidy_multiplier(lv) * lv.training_innovation_multiplier
+        # np.clip of one number is min(max(...)) (none is NaN), without numpy's overhead
+        q_eff = p.imitation_per_year * min(max(self.last_profit_ratio, 0.0), 2.0)
+        prob_v = np.where(open_v, adoption_probability(p_eff, q_eff, mixed), 0.0)
+        eligible = self.suitable & ~self.coculture & ~drop & hh.spread(open_v)
+        take = np.flatnonzero(eligible & (rng.random(hh.count) < hh.spread(prob_v)))
+        self.coculture[take] = True
+        if take.size:
+            self._version += 1
+        self.loss_last_year[take] = False
+        cost = self.mu[take] * p.conversion_cost_yuan_per_mu
+        subsidy = self.mu[take] * lv.subsidy_yuan_per_mu
+        hh.extra_yuan[take] -= cost - np.minimum(subsidy, cost)
+        return int(take.size), int(drop.sum()), float(subsidy.sum())
+
+    def month(self, m0: date, level: float, rng: np.random.Generator,
+              price_rng: np.random.Generator | None = None) -> PaddyMonth:
+        """Prices in April, decisions in spring, crayfish in June, rice in October; runoff."""
+        p, hh = self.p, self.hh
+        out = PaddyMonth()
+        if m0.month == SPRING_MONTH:
+            out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0.year, rng)
+        if m0.month == SPRING_MONTH + 1:
+            # prices have their own stream: the same seasons under every policy (CRN)
+            self.draw_price(price_rng if price_rng is not None else rng)
+        if m0.month == HARVEST_CRAYFISH_MONTH:
+            net = coculture_net_per_mu(p, self.crayfish_price, self.branded(m0)) - (
+                p.rice_net_yuan_per_mu)
+            crayfish = self.mu * self.coculture * net * level
+            hh.extra_yuan += crayfish
+            out.coculture_income_yuan += float(crayfish.sum())
+            self.loss_last_year = self.coculture & (net < 0)
+            self.last_profit_ratio = net / max(p.rice_net_yuan_per_mu, 1.0)
+        if m0.month == HARVEST_RICE_MONTH:
+            rice = self.mu * p.rice_net_yuan_per_mu * level
+            hh.extra_yuan += rice
+            out.rice_income_yuan = float(rice[~self.coculture].sum())
+            out.coculture_income_yuan += float(rice[self.coculture].sum())
+        out.runoff_kg_per_day = self.runoff(m0)
+        return out
+
+    def runoff(self, m0: date) -> np.ndarray:
+        """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
+        p = self.p
+        days = 365.25
+        if self._runoff_key != self._version:  # areas change only in spring
+            rice_mu, co_mu = self._areas_now()
+            eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
+            eq_p = rice_mu + co_mu * (1 + p.coculture_p_runoff_change)
+            # each load's factors in their original order, up to the month's share
+            self._runoff_parts = (eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff,
+                                  eq_p * p.p_runoff_kg_per_mu_year / days,
+                                  (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year)
+            self._runoff_by_month = {}
+            self._runoff_key = self._version
+        out = self._runoff_by_month.get(m0.month)
+        if out is None:
+            n_part, tp, cod_part = self._runoff_parts
+            n_month = self._n_month[m0.month - 1]
+            nh3n = n_part * n_month * 12 / days
+            cod = cod_part * n_month * 12 / days
+            out = np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
+            self._runoff_by_month[m0.month] = out
+        return out.copy()
+
+    def _areas_now(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rice-only and co-culture paddy (mu) per village, recomputed when adopters change."""
+        if self._area_key != self._version:
+            hh, nv = self.hh, self.villages.count
+            self._areas = (np.bincount(hh.village, weights=self.mu * ~self.coculture,
+                                       minlength=nv),
+                           np.bincount(hh.village, weights=self.mu * self.coculture, minlength=nv))
+            self._area_key = self._version
+        return self._areas
+
+    def village_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Co-culture households and area (mu) per village (cached until adoption changes)."""
+        key = self._version
+        if self._counts_key != key:
+            nv = self.villages.count
+            households = np.bincount(self.hh.village[self.coculture], minlength=nv)
+            area = self._areas_now()[1]  # the co-culture area runoff uses: the same sums
+            self._counts_key, self._counts = key, (households, area)
+            self._totals = (int(households.sum()), int((households > 0).sum()),
+                            float(area.sum()))
+        return self._counts
+
+    def coculture_totals(self) -> tuple[int, int, float]:
+        """Co-culture households, villages with any, and area (mu) in the township: the sums of
+        `village_counts`, cached with it (the recorder asks every month, adopters change only
+        in spring)."""
+        self.village_counts()
+        return self._totals

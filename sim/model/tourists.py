@@ -1,0 +1,205 @@
+"""Tourists: visits to the forest park and the riverside, stays, spending, jobs and loads.
+
+Visits arrive as parties, drawn per day as counts (a month at a time, as arrays), with the
+month's seasonal index, weekends and the national holidays (Spring Festival by the lunar
+calendar, May Day, National Day). Overnight guests need beds: a day-by-day bed ledger turns away
+what does not fit (some leave, the rest come as day-trippers). Demand follows the place's appeal
+(investments, marketing), the river's class as visitors perceive it, and word of mouth
+(reputation follows experience, which crowding, turned-away guests and a dirty river spoil).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import numpy as np
+from lunardate import LunarDate
+
+from sim.scenario.tourism import Investment, Tourism
+
+
+@lru_cache(maxsize=256)
+def holidays(year: int) -> frozenset[date]:
+    """Public-holiday days of `year`: Spring Festival (eve to the 7th day), May 1–5, Oct 1–7."""
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    days = {new_year + timedelta(days=k) for k in range(-1, 7)}
+    days |= {date(year, 5, d) for d in range(1, 6)}
+    days |= {date(year, 10, d) for d in range(1, 8)}
+    return frozenset(days)
+
+
+def day_weights(year: int, month: int, params: Tourism) -> np.ndarray:
+    """Relative visits of each day of the month (sums to 1): weekdays 1, weekends, holidays."""
+    return _day_weights(year, month, params.weekend_day_factor, params.holiday_day_factor)
+
+
+@lru_cache(maxsize=1024)
+def _day_weights(year: int, month: int, weekend: float, holiday: float) -> np.ndarray:
+    """`day_weights` by calendar and factors: the same every run, so computed once (read-only)."""
+    first, n = calendar.monthrange(year, month)  # weekday of the 1st (Monday 0), days
+    hol = {day.day for day in holidays(year) if day.month == month}
+    w = np.array([holiday if d + 1 in hol else weekend if (first + d) % 7 >= 5 else 1.0
+                  for d in range(n)], dtype=float)
+    w = w / w.sum()
+    w.flags.writeable = False
+    return w
+
+
+@lru_cache(maxsize=64)
+def _month_index(monthly_index: tuple[float, ...]) -> tuple[float, ...]:
+    """The monthly index scaled to mean 1 (a parameter, so computed once per value)."""
+    idx = np.asarray(monthly_index, dtype=float)
+    idx = idx / idx.mean() if idx.mean() > 0 else idx
+    return tuple(idx.tolist())
+
+
+def host_shares(zones: tuple[str, ...], park_share: float) -> np.ndarray:
+    """Share of visits each village hosts: the park's (hilly villages) and the riverside's."""
+    zones_arr = np.asarray(zones)
+    out = np.zeros(len(zones))
+    for zone, share in (("hilly", park_share), ("riverside", 1.0 - park_share)):
+        mask = zones_arr == zone
+        if mask.any():
+            out[mask] = share / mask.sum()
+    return out / out.sum() if out.sum() > 0 else out
+
+
+@dataclass
+class TourismState:
+    """What tourism carries from month to month."""
+
+    beds: int
+    trail_capacity: float
+    appeal: float = 0.0
+    marketing_yuan_per_year: float = 0.0
+    homestays: int = 0
+    reputation: float | None = None
+    reputation0: float | None = None
+    trend_log: float = 0.0
+    carry_guests: float = 0.0
+    classes: deque[float] = field(default_factory=deque)
+    visits_12m: deque[float] = field(default_factory=lambda: deque(maxlen=12))
+    wanted_nights_12m: deque[float] = field(default_factory=lambda: deque(maxlen=12))
+    refused_nights_12m: deque[float] = field(default_factory=lambda: deque(maxlen=12))
+
+    def invest(self, inv: Investment) -> None:
+        self.beds += inv.beds
+        self.trail_capacity += inv.trail_visitors_per_day
+        self.appeal += inv.appeal_share
+        self.marketing_yuan_per_year += inv.marketing_yuan_per_year
+
+
+@dataclass(frozen=True)
+class TourismMonth:
+    visits: float
+    day_visits: float
+    overnight_guests: float
+    guest_nights: float
+    turned_away: float
+    occupancy_share: float
+    revenue_yuan: float
+    night_revenue_yuan: float
+    experience: float
+    sewage_litres: float
+    rubbish_kg: float
+
+
+def demand_multiplier(state: TourismState, p: Tourism, perceived_class: float) -> float:
+    """Appeal × river × reputation × marketing, relative to the base demand."""
+    river = 1.0 + p.river_effect_per_class * max(0.0, p.river_reference_class - perceived_class)
+    rep = 1.0
+    if state.reputation is not None and state.reputation0:
+        rep = (state.reputation / state.reputation0) ** p.reputation_elasticity
+    marketing = (1.0 + state.marketing_yuan_per_year / p.marketing_reference_yuan_per_year) ** (
+        p.marketing_elasticity)
+    return (1.0 + state.appeal) * river * rep * marketing
+
+
+def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_elapsed: float,
+                  perceived_class: float, price_level: float,
+                  rng: np.random.Generator) -> TourismMonth:
+    """Simulate one month of visits day by day; update the state (beds carried, reputation)."""
+    idx = _month_index(tuple(p.monthly_index))
+    growth = (1.0 + p.trend_per_year) ** years_elapsed * float(np.exp(state.trend_log))
+    expected = p.base_visits_per_year / 12.0 * idx[month - 1] * growth * demand_multiplier(
+        state, p, perceived_class)
+    w = day_weights(year, month, p)
+    parties = rng.poisson(expected / p.party_size_persons * w)
+    persons = parties + rng.poisson(parties * (p.party_size_persons - 1.0))
+    want_night = rng.binomial(persons, p.overnight_share).astype(float)
+    beds = float(state.beds)
+    carry = min(state.carry_guests, beds)
+    guests = nights = refused = left = 0.0
+    crowd_sum = 0.0
+    # The ledger runs on Python floats (same IEEE arithmetic as numpy scalars, much faster);
+    # `x if x > 0.0 else 0.0` is max(0.0, x) and `b if b < a else a` is min(a, b), inlined.
+    # On most days the free beds take everyone who wants one: then nobody is refused or
+    # leaves, and the terms that would be zero are skipped (the sums start at +0.0 and adding
+    # ±0.0 leaves them as they are; `came - 0.0` is `came`), as is the crowding term of an
+    # uncrowded day.
+    leave_share = p.turned_away_leave_share
+    two_night = p.two_night_share
+    trail = state.trail_capacity
+    threshold = p.crowding_threshold_share
+    wants, comes = want_night.tolist(), persons.tolist()
+    for want, came in zip(wants, comes, strict=True):
+        free = beds - carry
+        if free >= want:
+            take = want
+            on_trails = came + carry
+        else:
+            free = free if free > 0.0 else 0.0
+            take = free if free < want else want
+            no_bed = want - take
+            leave = no_bed * leave_share
+            refused += no_bed
+            left += leave
+            on_trails = came - leave + carry
+        nights += take + carry
+        guests += take
+        excess = on_trails / trail - threshold
+        if excess > 0.0:
+            crowd_sum += on_trails * excess
+        carry = take * two_night
+    state.carry_guests = carry
+    # whole numbers, so Python's sums (exact) equal numpy's, without two numpy calls
+    visits = float(sum(comes)) - left
+    day_visits = visits - guests
+    crowding = crowd_sum / visits if visits > 0 else 0.0
+    wanted = float(sum(wants))
+    refused_share = refused / wanted if wanted > 0 else 0.0
+    experience = max(0.0, 1.0 - p.crowding_penalty * crowding
+                     - p.turned_away_experience_penalty * refused_share
+                     - p.river_experience_penalty_per_class * max(0.0, perceived_class - 3.0))
+    if state.reputation is None:
+        state.reputation = state.reputation0 = experience
+    else:
+        state.reputation += p.reputation_adjust_per_month * (experience - state.reputation)
+    state.visits_12m.append(visits)
+    state.wanted_nights_12m.append(wanted)
+    state.refused_nights_12m.append(refused)
+    if month == 12:
+        state.trend_log += p.trend_log_sd_per_year * float(rng.standard_normal())
+    night_rev = nights * p.overnight_spend_yuan_per_night * price_level
+    revenue = day_visits * p.day_trip_spend_yuan * price_level + night_rev
+    return TourismMonth(
+        visits=visits, day_visits=day_visits, overnight_guests=guests, guest_nights=nights,
+        turned_away=left, occupancy_share=nights / (beds * w.size) if beds > 0 else 0.0,
+        revenue_yuan=revenue, night_revenue_yuan=night_rev, experience=experience,
+        sewage_litres=day_visits * p.sewage_l_per_day_visit + nights * p.sewage_l_per_night,
+        rubbish_kg=day_visits * p.rubbish_kg_per_day_visit + nights * p.rubbish_kg_per_night)
+
+
+def new_homestays(state: TourismState, p: Tourism) -> int:
+    """Homestays households open this year: when the past year turned guests away."""
+    wanted = sum(state.wanted_nights_12m)
+    refused = sum(state.refused_nights_12m)
+    if wanted <= 0 or refused / wanted <= p.homestay_open_threshold_share:
+        return 0
+    # enough homestays to host the refused guests at the target yearly occupancy, capped
+    needed = int(np.ceil(refused / (p.homestay_beds * 365 * p.homestay_target_occupancy_share)))
+    return min(needed, p.homestays_max_new_per_year)
