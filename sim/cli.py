@@ -23,7 +23,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _clean_errors(func: F) -> F:
-    """Turn expected errors into one line on stderr and exit code 2 (no traceback)."""
+    """Turn expected errors into one line on stderr (no traceback): exit 2 for the user's input
+    or the user's system (a read-only or full disk), 1 for failed runs or greensim's own
+    error, 130 for Ctrl-C."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -38,6 +40,19 @@ def _clean_errors(func: F) -> F:
         except RunsFailed as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:  # permissions, a full disk, a file where a folder should be
+            from sim.files import os_error_message
+
+            text, code = os_error_message(exc)
+            if code == 1:
+                text += " (an error inside greensim; please report it)"
+            click.echo(f"error: {text}", err=True)
+            sys.exit(code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing is half-written; runs already finished are kept "
+                       "in the output folder's journal (rerun with --resume to go on)",
+                       err=True)
+            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
@@ -54,22 +69,48 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--until", metavar="YYYY-MM-DD",
+              help="Check as `greensim run --until` would (last day simulated).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="Override a scenario value (repeatable), validated like the file.")
 @_clean_errors
-def validate(files: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
-    """Check scenario FILES against the schema and say what is wrong."""
-    from sim.scenario.load import load_scenario
+def validate(files: tuple[Path, ...], until: str | None, overrides: tuple[str, ...]) -> None:
+    """Check scenario FILES as `greensim run` does before simulating (schema, dates, that every
+    uncertainty can be drawn, distinct names) and say what is wrong."""
+    from sim.scenario.load import load_scenario, with_end_date
 
     problems = []
+    named: dict[str, Path] = {}
     for f in files:
         try:
-            s = load_scenario(f, overrides)
-            click.echo(f"ok: {f} (scenario '{s.name}', {s.start_date} to {s.end_date})")
+            s = with_end_date(load_scenario(f, overrides), until)
         except ScenarioError as exc:
             problems.append(str(exc))
+            continue
+        if s.name in named:
+            problems.append(f"{f}: name: {s.name!r} is also the name of {named[s.name]}; "
+                            f"expected names that differ (each names an output folder)")
+            continue
+        named[s.name] = f
+        click.echo(f"ok: {f} (scenario '{s.name}', {s.start_date} to {s.end_date})")
     if problems:
         raise ScenarioError("\n".join(problems))
+
+
+def _scheduler_address(ctx: click.Context, param: click.Parameter,
+                       value: str | None) -> str | None:
+    """`local`, or a Dask scheduler's address: [tcp://|ws://]host:port (TLS and UCX need
+    settings greensim does not pass, so they are refused here rather than fail later)."""
+    import re
+
+    if value is None or value == "local":
+        return value
+    match = re.fullmatch(r"(?:(?:tcp|ws)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})",
+                         value)
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise click.BadParameter(f"{value!r}: expected 'local' or a Dask scheduler address "
+                                 f"tcp://host:port (e.g. tcp://10.0.0.5:8786)")
+    return value
 
 
 def _exec_options(func: F) -> F:
@@ -81,6 +122,7 @@ def _exec_options(func: F) -> F:
         click.option("--workers", "-j", type=click.IntRange(1, 512), default=None,
                      help="Worker processes (default: all cores). Results do not depend on it."),
         click.option("--scheduler", metavar="ADDRESS|local", default=None,
+                     callback=_scheduler_address,
                      help="Run on a Dask cluster (tcp://host:8786), or 'local' to start a Dask "
                           "LocalCluster of --workers processes. Results do not depend on it."),
         click.option("--resume", is_flag=True,
@@ -110,7 +152,10 @@ def _progress(quiet: bool, desc: str) -> Iterator[tuple[Callable[[int], None],
             bar.total = (bar.total or 0) + n
             bar.refresh()
 
-        yield bar.update, grow
+        def update(n: int) -> None:
+            bar.update(n)
+
+        yield update, grow
 
 
 def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[str],
@@ -341,13 +386,11 @@ def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None,
 
 @cli.command()
 def schema() -> None:
-    """Print the scenario JSON Schema (for editors' autocompletion)."""
-    from sim.scenario.schema import Scenario
+    """Print the JSON Schema of scenario files (for editors' YAML plugins: completion and
+    checks as you type; `greensim validate` checks more, e.g. dates in order)."""
+    from sim.scenario.load import file_json_schema
 
-    doc = Scenario.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "greensim scenario"
-    click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(file_json_schema(), indent=2, ensure_ascii=False))
 
 
 @cli.command()

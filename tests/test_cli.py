@@ -166,7 +166,9 @@ def test_resume_of_a_different_experiment_is_refused(runner: CliRunner, tmp_path
     """--resume into a journal of another experiment (other seed) exits 2 and says why."""
     from sim.experiments.journal import Journal
     from sim.experiments.replicates import JOURNAL
+    from sim.files import claim_folder
 
+    claim_folder(tmp_path, "runs")  # a folder of greensim's, with another experiment's journal
     Journal(tmp_path / JOURNAL).start({"kind": "scenarios", "seed": 1}, resume=False)
     res = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",
                               "--resume", "--out", str(tmp_path)])

@@ -13,6 +13,7 @@ import pytest
 import sim.experiments.replicates as experiment
 from sim.experiments.journal import Journal
 from sim.experiments.replicates import JOURNAL, RunsFailed, run_experiment, run_scenarios
+from sim.files import MARKER
 from sim.model.simulation import TABLES
 
 from .conftest import bundled
@@ -83,11 +84,11 @@ def test_killed_write_leaves_nothing_half_written(tmp_path: Path,
     monkeypatch.setattr(Journal, "assemble", failing)
     with pytest.raises(KeyboardInterrupt):
         run_experiment(sc, replicates=2, seed=1, workers=1, out=out)
-    assert [p.name for p in out.iterdir()] == [JOURNAL]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, JOURNAL]
     monkeypatch.setattr(Journal, "assemble", real)
     monkeypatch.setattr(experiment, "run", lambda *a, **k: pytest.fail("a finished run reran"))
     (resumed,) = run_experiment(sc, replicates=2, seed=1, workers=1, out=out, resume=True)
-    assert [p.name for p in out.iterdir()] == ["as_reported"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "as_reported"]
     assert same_files(clean, resumed)
 
 
@@ -98,7 +99,7 @@ def test_rewrite_replaces_a_folder_whole(tmp_path: Path) -> None:
     (folder / "stale.txt").write_text("old")
     run_experiment(sc, replicates=2, seed=1, workers=1, out=tmp_path)
     assert not (folder / "stale.txt").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["as_reported"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MARKER, "as_reported"]
     assert read(folder)["township"]["replicate"].nunique() == 2
 
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.measures import weighted_gini as gini
 from sim.model.households import build_households
-from sim.model.residents import Residents, gini
+from sim.model.residents import Residents
 from sim.model.simulation import run
 from sim.model.world import build_villages
 from sim.scenario.load import load_scenario

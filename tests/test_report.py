@@ -21,7 +21,6 @@ from sim.report.page import (
     format_ci,
     key_figures,
     load_run,
-    mean_ci,
     section_order,
     spending_levers,
 )
@@ -184,14 +183,14 @@ def test_annual_band_on_hand_made_frame() -> None:
     assert last["mean"].tolist() == [12.0, 3.0]
 
 
-def test_mean_ci_and_format() -> None:
-    """The CI is mean ± 1.96·sd/√n, and a single replicate shows only the mean."""
-    mean, half = mean_ci([1.0, 2.0, 3.0])
-    assert mean == pytest.approx(2.0) and half == pytest.approx(1.96 / np.sqrt(3))
-    assert mean_ci([5.0]) == (5.0, None)
+def test_format_ci_uses_the_t_interval_cut_at_bounds() -> None:
+    """The report's interval is the t interval of `sim.analysis.stats` (n = 2: t = 12.71, not
+    1.96), a share's is cut at 100 %, and a single replicate shows only the mean."""
     assert format_ci([5.0]) == "5.0"
     assert format_ci([]) == "—"
-    assert format_ci([1.0, 3.0], "{:.2f}") == "2.00 [0.04, 3.96]"
+    assert format_ci([1.0, 3.0], "{:.2f}") == "2.00 [-10.71, 14.71]"
+    shares = [0.979, 1.0, 1.0, 0.993]
+    assert format_ci(shares, "{:.1f} %", bounds=(0.0, 1.0), scale=100).endswith("100.0 %]")
 
 
 def test_section_order_and_key_figures(runs: list[Path]) -> None:

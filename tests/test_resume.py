@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from sim.experiments.replicates import JOURNAL
+from sim.files import MARKER
 
 from .conftest import SCENARIOS
 
@@ -44,7 +45,7 @@ def test_killed_run_resumes_to_the_same_files(tmp_path: Path) -> None:
                                       "--batch-size", "1"),
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["as_reported", "no_transition"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "as_reported", "no_transition"]
     for name in ("no_transition", "as_reported"):
         a, b = tmp_path / "clean" / name, out / name
         files = sorted(p.name for p in a.iterdir())

@@ -95,12 +95,15 @@ def test_draws_are_common_across_scenarios(tmp_path: Path) -> None:
 
 
 def test_an_uncertainty_on_a_missing_lever_is_reported(tmp_path: Path) -> None:
-    """An uncertain lever parameter in a scenario without that lever is an error naming it."""
-    s = load_scenario(scenario_file(tmp_path, (
+    """An uncertain lever parameter in a scenario without that lever is an error naming it,
+    met when the file is loaded (so `greensim validate` reports it too)."""
+    path = scenario_file(tmp_path, (
         "  - {parameter: levers.closures.compensation_yuan_per_workshop, "
-        "distribution: uniform}\n"), base="no_transition"))
+        "distribution: uniform}\n"), base="no_transition")
     with pytest.raises(ScenarioError, match="levers.closures.compensation_yuan_per_workshop"):
-        check_applicable(s)
+        load_scenario(path)
+    s = load_scenario(path, ["levers.closures.date=2024-01-01"])  # the lever on: drawable
+    check_applicable(s)
 
 
 def test_applied_values_are_validated() -> None:

@@ -21,9 +21,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sim.analysis.outcomes import OUTCOMES, RATIOS, Context, Period, evaluate
-from sim.analysis.stats import bootstrap_ratio, mean_ci, paired_ci, welch_ci
+from sim.analysis.stats import format_interval, mean_ci, paired_ci, paired_ratio, welch_ci
 from sim.errors import GreensimError
-from sim.files import atomic_write_bytes, atomic_write_parquet
+from sim.files import atomic_write_bytes, atomic_write_parquet, output_folder
 
 TABLES = ("township", "villages", "sections", "events")
 READ_ROWS = 65_536
@@ -122,7 +122,7 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
             for o in OUTCOMES.values():
                 if o.name not in f.columns:
                     continue
-                ci = mean_ci(f[o.name].to_numpy(dtype=float))
+                ci = mean_ci(f[o.name].to_numpy(dtype=float), bounds=o.bounds)
                 row: dict[str, Any] = {
                     "period": period, "scenario": name, "role": "base" if i == 0 else "policy",
                     "outcome": o.name, "unit": o.unit, "direction": o.direction, "n": ci.n,
@@ -147,14 +147,14 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
                 num = f.loc[common, ratio.numerator] - b.loc[common, ratio.numerator]
                 den = ratio.denominator_sign * (f.loc[common, ratio.denominator]
                                                 - b.loc[common, ratio.denominator])
-                value, lo, hi = bootstrap_ratio(num.to_numpy(dtype=float),
-                                                den.to_numpy(dtype=float))
+                est = paired_ratio(num.to_numpy(dtype=float), den.to_numpy(dtype=float))
                 rows.append({"period": period, "scenario": name, "role": "policy",
                              "outcome": ratio.name, "unit": ratio.unit,
-                             "direction": ratio.direction, "n": len(common), "mean": value,
-                             "ci_low": lo, "ci_high": hi,
-                             "half_width": (hi - lo) / 2 if math.isfinite(hi - lo) else math.nan,
-                             "paired": True})
+                             "direction": ratio.direction, "n": est.n, "mean": est.value,
+                             "ci_low": est.low, "ci_high": est.high,
+                             "half_width": ((est.high - est.low) / 2
+                                            if math.isfinite(est.high - est.low) else math.nan),
+                             "paired": True, "note": est.note})
     return pd.DataFrame(rows)
 
 
@@ -172,13 +172,10 @@ def compare_folders(folders: Sequence[Path], periods: Sequence[Period],
     return summarize(runs)
 
 
-def _fmt(value: float, half: float) -> str:
-    if not math.isfinite(value):
-        return "-"
-    scale = max(abs(value), abs(half) if math.isfinite(half) else 0.0)
-    digits = 3 if scale < 10 else (1 if scale < 1000 else 0)
-    core = f"{value:,.{digits}f}"
-    return core + (f" ± {half:,.{digits}f}" if math.isfinite(half) else "")
+def _fmt(mean: float, low: float, high: float, note: object = "") -> str:
+    if isinstance(note, str) and note and not math.isfinite(mean):
+        return note.split(" (", 1)[0]
+    return format_interval(mean, low, high)
 
 
 def format_summary(summary: pd.DataFrame) -> str:
@@ -191,26 +188,23 @@ def format_summary(summary: pd.DataFrame) -> str:
         for _, r in frame.iterrows():
             label = f"{r['outcome']} [{r['unit']}]"
             cells = table.setdefault(label, {})
-            if r["scenario"] == base:
-                cells[base] = _fmt(r["mean"], r["half_width"])
-            else:
-                cells[r["scenario"]] = _fmt(r["mean"], r["half_width"])
-                if isinstance(r.get("verdict"), str) and r["verdict"]:
-                    cells[f"{r['scenario']} − {base}"] = (
-                        f"{_fmt(r['diff_mean'], r['diff_half_width'])} ({r['verdict']})")
+            cells[r["scenario"]] = _fmt(r["mean"], r["ci_low"], r["ci_high"], r.get("note"))
+            if r["scenario"] != base and isinstance(r.get("verdict"), str) and r["verdict"]:
+                cells[f"{r['scenario']} − {base}"] = (
+                    f"{_fmt(r['diff_mean'], r['diff_ci_low'], r['diff_ci_high'])} "
+                    f"({r['verdict']})")
         cols = [base] + [c for s in scen[1:] for c in (s, f"{s} − {base}")]
         text = pd.DataFrame.from_dict(table, orient="index").reindex(columns=cols).fillna("")
-        blocks.append(f"years: {period} (mean ± 95 % CI half-width; differences paired by "
-                      f"replicate)\n{text.to_string()}")
+        blocks.append(f"years: {period} (mean [95 % CI]; differences paired by replicate)\n"
+                      f"{text.to_string()}")
     return "\n\n".join(blocks)
 
 
 def write_summary(summary: pd.DataFrame, out: Path) -> list[Path]:
     """summary.csv and summary.parquet under `out`, each written atomically."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_parquet(out / "summary.parquet", summary)
-    atomic_write_bytes(out / "summary.csv", summary.to_csv(index=False).encode("utf-8"))
+    with output_folder(Path(out), "compare") as out:
+        atomic_write_parquet(out / "summary.parquet", summary)
+        atomic_write_bytes(out / "summary.csv", summary.to_csv(index=False).encode("utf-8"))
     return [out / "summary.csv", out / "summary.parquet"]
 
 

@@ -25,7 +25,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sim.analysis.stats import UNBOUNDED, Bounds
 from sim.errors import GreensimError
+from sim.measures import weighted_gini
 
 Tables = Mapping[str, pd.DataFrame]
 Direction = Literal["minimise", "maximise"]
@@ -111,6 +113,7 @@ class Outcome:
     needs: tuple[tuple[str, str], ...]  # (table, column regex) pairs that must be present
     func: Callable[[Tables, Context], float]
     key: bool = False  # a key outcome: --precision targets it
+    bounds: Bounds = UNBOUNDED  # where its values must lie; intervals are cut there
 
     def applies(self, tables: Tables) -> bool:
         return all(t in tables and _positions(tables, t, rx) for t, rx in self.needs)
@@ -248,21 +251,6 @@ def _mean(t: _Slices, name: str, positions: list[int]) -> float:
     return float(_values(rows, positions).sum(axis=1).mean())
 
 
-def weighted_gini(values: np.ndarray, weights: np.ndarray) -> float:
-    """Gini coefficient of `values` held by groups of size `weights` (Lorenz-curve area)."""
-    v = np.asarray(values, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    ok = np.isfinite(v) & np.isfinite(w) & (w > 0)
-    v, w = v[ok], w[ok]
-    if v.size == 0 or float((v * w).sum()) <= 0:
-        return float("nan")
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
-    p = np.concatenate([[0.0], np.cumsum(w) / w.sum()])
-    lorenz = np.concatenate([[0.0], np.cumsum(v * w) / (v * w).sum()])
-    return float(1.0 - np.sum(np.diff(p) * (lorenz[1:] + lorenz[:-1])))
-
-
 def discounted_sum(frame: pd.DataFrame, column: str, ctx: Context) -> float:
     """Present value at the run's first month of a monthly flow, up to the period's end."""
     if frame.empty:
@@ -360,42 +348,54 @@ def spending_npv(t: Tables, ctx: Context) -> float:
 
 
 _TW = "township"
+NON_NEGATIVE: Bounds = (0.0, None)
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("target_share", "share of samples", "maximise",
             "monthly section samples meeting the river's target class (GB 3838-2002 III)",
-            (("sections", "meets_target"),), target_share, key=True),
+            (("sections", "meets_target"),), target_share, key=True, bounds=(0.0, 1.0)),
     Outcome("cod_t_per_yr", "t/yr", "minimise", "COD reaching the river, all sources",
-            ((_TW, r"cod_kg_.+"),), load_t_per_yr("cod"), key=True),
+            ((_TW, r"cod_kg_.+"),), load_t_per_yr("cod"), key=True, bounds=NON_NEGATIVE),
     Outcome("nh3n_t_per_yr", "t/yr", "minimise", "NH3-N reaching the river, all sources",
-            ((_TW, r"nh3n_kg_.+"),), load_t_per_yr("nh3n")),
+            ((_TW, r"nh3n_kg_.+"),), load_t_per_yr("nh3n"),
+            bounds=NON_NEGATIVE),
     Outcome("tp_t_per_yr", "t/yr", "minimise", "TP reaching the river, all sources",
-            ((_TW, r"tp_kg_.+"),), load_t_per_yr("tp")),
+            ((_TW, r"tp_kg_.+"),), load_t_per_yr("tp"),
+            bounds=NON_NEGATIVE),
     Outcome("cod_t_cumulative", "t", "minimise",
             "COD reaching the river from the run's start to the period's end",
-            ((_TW, r"cod_kg_.+"),), cod_t_cumulative),
+            ((_TW, r"cod_kg_.+"),), cod_t_cumulative,
+            bounds=NON_NEGATIVE),
     Outcome("income_per_capita_yuan_per_yr", "yuan/person/yr", "maximise",
             "disposable income per resident", ((_TW, "income_per_capita_yuan"),),
             income_per_capita, key=True),
     Outcome("income_gini_villages", "Gini (0-1)", "minimise",
             "inequality of annual per-capita income between villages, population-weighted",
             (("villages", "income_per_capita_yuan"), ("villages", "population")),
-            income_gini_villages),
+            income_gini_villages,
+            bounds=(0.0, 1.0)),
     Outcome("visits_per_yr", "visits/yr", "maximise", "tourist visits",
-            ((_TW, "visits"),), flow_per_yr("visits")),
+            ((_TW, "visits"),), flow_per_yr("visits"),
+            bounds=NON_NEGATIVE),
     Outcome("tourism_revenue_yuan_per_yr", "yuan/yr", "maximise", "tourism revenue",
-            ((_TW, "tourism_revenue_yuan"),), flow_per_yr("tourism_revenue_yuan")),
+            ((_TW, "tourism_revenue_yuan"),), flow_per_yr("tourism_revenue_yuan"),
+            bounds=NON_NEGATIVE),
     Outcome("local_jobs", "jobs", "maximise", "jobs in modelled local businesses (*_jobs)",
-            ((_TW, r".+_jobs"),), stock_mean(r".+_jobs")),
+            ((_TW, r".+_jobs"),), stock_mean(r".+_jobs"),
+            bounds=NON_NEGATIVE),
     Outcome("satisfaction_mean", "score 0-100", "maximise", "residents' mean satisfaction",
-            ((_TW, "satisfaction_mean"),), stock_mean("satisfaction_mean")),
+            ((_TW, "satisfaction_mean"),), stock_mean("satisfaction_mean"),
+            bounds=(0.0, 100.0)),
     Outcome("coculture_households", "households", "maximise",
             "households farming rice with crayfish or fish", ((_TW, "coculture_households"),),
-            stock_mean("coculture_households")),
+            stock_mean("coculture_households"),
+            bounds=NON_NEGATIVE),
     Outcome("public_spending_yuan_per_yr", "yuan/yr", "minimise", "public spending, all levers",
-            ((_TW, "public_spending_yuan"),), flow_per_yr("public_spending_yuan")),
+            ((_TW, "public_spending_yuan"),), flow_per_yr("public_spending_yuan"),
+            bounds=NON_NEGATIVE),
     Outcome("public_spending_npv_yuan", "yuan (present value)", "minimise",
             "public spending from the run's start to the period's end, discounted to the start",
-            ((_TW, "public_spending_yuan"),), spending_npv),
+            ((_TW, "public_spending_yuan"),), spending_npv,
+            bounds=NON_NEGATIVE),
 )}
 
 RATIOS: dict[str, Ratio] = {r.name: r for r in (

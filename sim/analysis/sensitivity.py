@@ -12,6 +12,7 @@ self-contained, opens offline).
 
 from __future__ import annotations
 
+import html
 import json
 import warnings
 from pathlib import Path
@@ -24,7 +25,13 @@ import plotly.io as pio
 
 from sim.analysis.outcomes import OUTCOMES
 from sim.errors import GreensimError
-from sim.files import atomic_write_bytes, atomic_write_parquet
+from sim.files import (
+    GENERATOR,
+    atomic_write_bytes,
+    atomic_write_parquet,
+    output_folder,
+    write_page,
+)
 
 COLUMNS = {"sobol": ("S1", "S1_conf", "ST", "ST_conf"),
            "morris": ("mu_star", "mu_star_conf", "sigma", "mu"),
@@ -134,8 +141,9 @@ def index_figures(table: pd.DataFrame) -> list[tuple[str, go.Figure]]:
 
 def figure_page(table: pd.DataFrame, title: str) -> str:
     """One self-contained HTML page: a bar chart of the indices per outcome."""
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-             "</head><body style='font-family:sans-serif'>", f"<h1>{title}</h1>"]
+    text = html.escape(title)  # every string a user can reach is escaped
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'>{GENERATOR}<title>{text}</title>"
+             "</head><body style='font-family:sans-serif'>", f"<h1>{text}</h1>"]
     for k, (name, fig) in enumerate(index_figures(table)):
         parts.append(pio.to_html(fig, include_plotlyjs=k == 0, full_html=False,
                                  div_id=f"sens-{name}"))
@@ -174,10 +182,11 @@ def run_sensitivity(folder: Path, only: list[str] | None = None
     if table.empty:
         raise GreensimError(f"{folder}: no outcome varies across the design; nothing to "
                             f"analyse ({'; '.join(notes)})")
-    atomic_write_parquet(folder / "sensitivity.parquet", table)
-    atomic_write_bytes(folder / "sensitivity.csv", table.to_csv(index=False).encode())
     title = f"Sensitivity: {meta['design']['kind']} design, {meta['design']['points']} points"
-    atomic_write_bytes(folder / "sensitivity.html", figure_page(table, title).encode())
+    with output_folder(folder, "sweep"):
+        atomic_write_parquet(folder / "sensitivity.parquet", table)
+        atomic_write_bytes(folder / "sensitivity.csv", table.to_csv(index=False).encode())
+        write_page(folder / "sensitivity.html", figure_page(table, title))
     return table, notes, [folder / f"sensitivity.{e}" for e in ("csv", "parquet", "html")]
 
 

@@ -6,15 +6,20 @@ experiment runner does not care which one it has. Work travels as batches of sev
 its error and inputs, and the others in its batch still finish.
 
 Dask's worker nanny sets MALLOC_TRIM_THRESHOLD_=65536 in every worker by default, which slows
-numpy-heavy code by about 30 % (../shared/design/PERFORMANCE.md); `open_executor` starts its
+numpy-heavy code by about 30 % (docs/performance.md); `open_executor` starts its
 LocalCluster with that variable removed through `distributed.nanny.pre-spawn-environ`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -26,6 +31,7 @@ import pandas as pd
 from sim.errors import GreensimError
 
 TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True, order=True)
@@ -107,6 +113,33 @@ class ExecutorHandle:
     describe: str
 
 
+def die_with_parent(parent: int) -> None:
+    """A pool worker's initializer: end this worker when the process that started the pool
+    dies, however it dies (kill -9 included), rather than linger. When the pool forked this
+    worker directly (Linux's default), the kernel sends SIGKILL as the parent goes (prctl
+    PR_SET_PDEATHSIG); otherwise (a fork server, another system) a daemon thread checks the
+    parent every second."""
+    if os.getppid() == parent and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the call: end now
+                    os._exit(1)
+                return
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:  # alive, but not ours to signal
+                pass
+
+    threading.Thread(target=watch, name="greensim-parent-watch", daemon=True).start()
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -121,7 +154,8 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         if workers <= 1:
             yield ExecutorHandle(InlineExecutor(), 1, "inline", "this process")
             return
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                                   initargs=(os.getpid(),))
         try:
             yield ExecutorHandle(pool, workers, "processes", f"process pool of {workers}")
         finally:
@@ -175,5 +209,5 @@ def trim_warning(envs: Mapping[str, str | None]) -> str | None:
 
 
 __all__ = ["BatchResult", "Evaluator", "ExecutorHandle", "InlineExecutor", "RunFailure",
-           "RunOutput", "RunSpec", "default_workers", "open_executor", "run_batch",
-           "trim_warning"]
+           "RunOutput", "RunSpec", "default_workers", "die_with_parent", "open_executor",
+           "run_batch", "trim_warning"]

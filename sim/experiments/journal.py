@@ -57,6 +57,7 @@ class Journal:
         self.entries: list[dict[str, Any]] = []
         self.failed: dict[tuple[str, int], dict[str, Any]] = {}
         self._done: set[tuple[str, int]] = set()
+        self.damaged = 0  # runs found on resume with a missing or unreadable part: run again
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, plan: dict[str, Any], resume: bool) -> None:
@@ -88,13 +89,32 @@ class Journal:
         if raw and not raw.endswith(b"\n"):  # a line cut short by a kill: drop it
             raw = raw[: raw.rfind(b"\n") + 1]
             atomic_write_bytes(path, raw)
+        for leftover in sorted((self.root / "parts").rglob(".*.tmp-*")):  # a killed write's
+            leftover.unlink(missing_ok=True)
+        kept: list[str] = []
         for n, line in enumerate(raw.decode("utf-8").splitlines(), 1):
             try:
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 raise GreensimError(f"{path}: line {n} is damaged; run without --resume to "
                                     f"start over") from None
+            if "failure" not in entry and not self._parts_readable(entry):
+                self.damaged += len(entry["replicates"])  # these runs are simply run again
+                continue
+            kept.append(line)
             self._apply(entry)
+        if self.damaged:
+            atomic_write_bytes(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
+
+    def _parts_readable(self, entry: dict[str, Any]) -> bool:
+        """Whether every part file of a manifest line is there and readable to its footer (a
+        disk that filled up, or a hand, may have cut one short)."""
+        for rel in entry["parts"].values():
+            try:
+                pq.read_metadata(self.root / rel)
+            except (OSError, ValueError, pa.ArrowException):
+                return False
+        return True
 
     def _apply(self, entry: dict[str, Any]) -> None:
         if "failure" in entry:

@@ -17,12 +17,7 @@ every key outcome (`sim.analysis.outcomes`, key=True) of every scenario is withi
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import platform
-import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -47,9 +42,10 @@ from sim.experiments.executors import (
     run_batch,
     trim_warning,
 )
+from sim.experiments.folders import folder_is_current, write_scenario_folder
 from sim.experiments.journal import Journal
-from sim.files import atomic_write_parquet
-from sim.model.simulation import TABLES, run
+from sim.files import atomic_write_parquet, check_replaceable, output_folder
+from sim.model.simulation import run
 from sim.scenario.schema import Scenario
 
 JOURNAL = ".greensim-journal"
@@ -59,19 +55,6 @@ Progress = Callable[[int], None]
 
 class RunsFailed(RuntimeError):
     """Some runs raised; they are recorded (error, inputs) and the others finished."""
-
-
-def git_revision() -> str:
-    """The source tree's git revision (with '-dirty' if modified), or 'unknown'."""
-    here = Path(__file__).resolve().parent
-    try:
-        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                             text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=here, capture_output=True, text=True, timeout=5).stdout
-        return rev + ("-dirty" if dirty.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
 
 
 # ----------------------------------------------------------------------------- one run
@@ -224,101 +207,6 @@ def next_replicates(check: PrecisionCheck, cap: int) -> int:
     return min(cap, 4 * n, max(n + max(2, n // 5), need))
 
 
-# ----------------------------------------------------------------------------- scenario folders
-def run_metadata(scenario: Scenario, seed: int, replicates: int) -> dict[str, Any]:
-    return {
-        "scenario": scenario.name,
-        "description": scenario.description,
-        "replicates": replicates,
-        "seed": seed,
-        "start": scenario.start_date.isoformat(),
-        "until": scenario.end_date.isoformat(),
-        "streams": {"bit_generator": "PCG64",
-                    "seed_sequence": "SeedSequence(seed, spawn_key=(replicate, "
-                                     "blake2b-32(stream name)))",
-                    "uncertainty_stream": "'uncertainty:' + key path"},
-        "package_version": __version__,
-        "git_revision": git_revision(),
-        "python": platform.python_version(),
-        "resolved_scenario": scenario.model_dump(mode="json"),
-    }
-
-
-def atomic_folder(folder: Path, fill: Callable[[Path], None]) -> Path:
-    """Fill a temporary sibling of `folder`, then rename it into place (replacing any old one)."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    try:
-        fill(tmp)
-        old = None
-        if folder.exists():
-            old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
-
-
-def write_run_dir(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> Path:
-    """Write a run folder from tables in memory, atomically."""
-    def fill(tmp: Path) -> None:
-        for name, df in tables.items():
-            df.to_parquet(tmp / f"{name}.parquet", index=False)
-            if name == "archive":
-                df.to_csv(tmp / "archive.csv", index=False)
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
-
-    return atomic_folder(folder, fill)
-
-
-def _table_names(journal: Journal, group: str) -> list[str]:
-    names = {t for e in journal.group_entries(group) for t in e["parts"]}
-    return [t for t in TABLES if t in names] + sorted(names - set(TABLES))
-
-
-def write_scenario_folder(journal: Journal, scenario: Scenario, out: Path, seed: int,
-                          replicates: int, extra: Mapping[str, Any] | None = None) -> Path:
-    """Assemble a scenario's tables, outcomes and draws from the journal into its folder."""
-    have = sorted(r for g, r in journal.finished() if g == scenario.name)
-    if have != list(range(replicates)):
-        raise GreensimError(f"{scenario.name}: journal holds replicates {have[:5]}..., "
-                            f"expected 0..{replicates - 1}")
-    meta = {**run_metadata(scenario, seed, replicates), **(extra or {})}
-
-    def fill(tmp: Path) -> None:
-        for table in _table_names(journal, scenario.name):
-            journal.assemble(scenario.name, table, tmp / f"{table}.parquet")
-        if (tmp / "archive.parquet").exists():  # the yearly archive, also readable as text
-            pd.read_parquet(tmp / "archive.parquet").to_csv(tmp / "archive.csv", index=False)
-        for what, fname in (("outcomes", "outcomes.parquet"),
-                            ("draws", "uncertainty_draws.parquet")):
-            frame = journal.runs_frame(what, [scenario.name])
-            if len(frame.columns) > 2:
-                atomic_write_parquet(tmp / fname, frame.rename(columns={"group": "scenario"}))
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
-
-    return atomic_folder(out / scenario.name, fill)
-
-
-def _folder_is_current(folder: Path, scenario: Scenario, seed: int, replicates: int) -> bool:
-    try:
-        meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (meta.get("seed") == seed and meta.get("replicates") == replicates
-            and meta.get("resolved_scenario") == scenario.model_dump(mode="json"))
-
-
 # ----------------------------------------------------------------------------- experiments
 @dataclass
 class RunSummary:
@@ -358,52 +246,57 @@ def run_scenarios(scenarios: Sequence[Scenario], *, replicates: int, seed: int, 
         raise GreensimError(f"--precision {precision}: expected a share between 0 and 1")
     for s in scenarios:
         check_applicable(s)
-    context = context or Context()
-    out = Path(out)
-    journal = Journal(out / JOURNAL)
-    journal.start(_plan(scenarios, seed, context, replicates, precision, max_replicates),
-                  resume)
-    by_name = {s.name: s for s in scenarios}
-    evaluator = ModelEvaluator(by_name, context)
-    summary = RunSummary([], replicates)
-    todo = list(scenarios)
-    if resume and precision is None:
-        current = [s for s in scenarios
-                   if _folder_is_current(out / s.name, s, seed, replicates)]
-        summary.folders += [out / s.name for s in current]
-        todo = [s for s in scenarios if s not in current]
+    with output_folder(Path(out), "runs") as out:
+        for s in scenarios:
+            check_replaceable(out / s.name)
+        context = context or Context()
+        journal = Journal(out / JOURNAL)
+        journal.start(_plan(scenarios, seed, context, replicates, precision, max_replicates),
+                      resume)
+        by_name = {s.name: s for s in scenarios}
+        evaluator = ModelEvaluator(by_name, context)
+        summary = RunSummary([], replicates)
+        if journal.damaged:
+            summary.warnings.append(f"--resume: {journal.damaged} finished run(s) had a missing "
+                                    f"or damaged part file in {journal.root}; they run again")
+        todo = list(scenarios)
+        if resume and precision is None:
+            current = [s for s in scenarios
+                       if folder_is_current(out / s.name, s, seed, replicates)]
+            summary.folders += [out / s.name for s in current]
+            todo = [s for s in scenarios if s not in current]
 
-    def finish(group: str) -> None:
-        if precision is None:
-            summary.folders.append(write_scenario_folder(journal, by_name[group], out, seed,
-                                                         replicates))
+        def finish(group: str) -> None:
+            if precision is None:
+                summary.folders.append(write_scenario_folder(journal, by_name[group], out, seed,
+                                                             replicates))
 
-    try:
-        n = _run_rounds(todo, names, evaluator, journal, summary, finish, seed=seed,
-                        replicates=replicates, workers=workers, scheduler=scheduler,
-                        precision=precision, max_replicates=max_replicates,
-                        max_failures=max_failures, batch_size=batch_size,
-                        on_progress=on_progress, on_total=on_total)
-    except RunsFailed:
-        atomic_write_parquet(out / "failures.parquet", journal.failures_frame())
-        raise
-    summary.replicates = n
-    if summary.failures:
-        failures = journal.failures_frame()
-        atomic_write_parquet(out / "failures.parquet", failures)
-        raise RunsFailed(f"{len(failures)} run(s) failed (first: {failures['group'][0]} "
-                         f"replicate {failures['replicate'][0]}: {failures['error'][0]}); "
-                         f"errors and inputs in {out / 'failures.parquet'}; the other "
-                         f"scenarios' folders are written; fix and rerun with --resume")
-    if precision is not None:
-        extra = {"precision": {"target": precision, "max_replicates": max_replicates,
-                               "reached": bool(summary.precision and summary.precision.ok)}}
-        for s in todo:
-            summary.folders.append(write_scenario_folder(journal, s, out, seed, n, extra))
-    summary.folders.sort(key=lambda f: names.index(f.name))
-    (out / "failures.parquet").unlink(missing_ok=True)
-    journal.remove()
-    return summary
+        try:
+            n = _run_rounds(todo, names, evaluator, journal, summary, finish, seed=seed,
+                            replicates=replicates, workers=workers, scheduler=scheduler,
+                            precision=precision, max_replicates=max_replicates,
+                            max_failures=max_failures, batch_size=batch_size,
+                            on_progress=on_progress, on_total=on_total)
+        except RunsFailed:
+            atomic_write_parquet(out / "failures.parquet", journal.failures_frame())
+            raise
+        summary.replicates = n
+        if summary.failures:
+            failures = journal.failures_frame()
+            atomic_write_parquet(out / "failures.parquet", failures)
+            raise RunsFailed(f"{len(failures)} run(s) failed (first: {failures['group'][0]} "
+                             f"replicate {failures['replicate'][0]}: {failures['error'][0]}); "
+                             f"errors and inputs in {out / 'failures.parquet'}; the other "
+                             f"scenarios' folders are written; fix and rerun with --resume")
+        if precision is not None:
+            extra = {"precision": {"target": precision, "max_replicates": max_replicates,
+                                   "reached": bool(summary.precision and summary.precision.ok)}}
+            for s in todo:
+                summary.folders.append(write_scenario_folder(journal, s, out, seed, n, extra))
+        summary.folders.sort(key=lambda f: names.index(f.name))
+        (out / "failures.parquet").unlink(missing_ok=True)
+        journal.remove()
+        return summary
 
 
 def _run_rounds(todo: Sequence[Scenario], names: list[str], evaluator: ModelEvaluator,
@@ -462,5 +355,5 @@ def run_experiment(scenarios: Sequence[Scenario], *, replicates: int, seed: int,
 
 
 __all__ = ["JOURNAL", "ModelEvaluator", "RunSummary", "RunsFailed", "check_precision",
-           "default_workers", "execute", "git_revision", "make_batches", "next_replicates",
-           "run_experiment", "run_scenarios", "write_run_dir", "write_scenario_folder"]
+           "default_workers", "execute", "make_batches", "next_replicates", "run_experiment",
+           "run_scenarios"]

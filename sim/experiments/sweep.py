@@ -34,9 +34,10 @@ from sim.analysis.sensitivity import META_COLUMNS
 from sim.errors import GreensimError
 from sim.experiments.designs import Design
 from sim.experiments.executors import RunOutput, RunSpec, open_executor
+from sim.experiments.folders import git_revision
 from sim.experiments.journal import Journal
-from sim.experiments.replicates import RunsFailed, execute, git_revision
-from sim.files import atomic_write_bytes, atomic_write_parquet
+from sim.experiments.replicates import RunsFailed, execute
+from sim.files import atomic_write_bytes, atomic_write_parquet, output_folder
 
 JOURNAL = ".journal"
 OUTPUTS = ("experiments.parquet", "outcomes.parquet", "sweep.json", "ema_results.tar.gz",
@@ -66,47 +67,50 @@ def run_sweep(evaluator: Callable[[RunSpec, int], RunOutput], design: Design, *,
     """Run every design point's replicates with `evaluator`; write the sweep's frames."""
     if replicates < 1:
         raise GreensimError("--replicates must be at least 1")
-    out = Path(out)
-    info = {"kind": "sweep", "seed": seed, "replicates": replicates,
-            "design": design.describe(), "matrix": design.matrix.tolist(),
-            "package_version": __version__, **(describe or {})}
-    journal = Journal(out / JOURNAL)
-    journal.start({k: v for k, v in info.items() if k != "replicates"}, resume)
-    if not resume:
-        for name in OUTPUTS:
-            (out / name).unlink(missing_ok=True)
-    names = [f.name for f in design.factors]
-    specs = [RunSpec(point_group(p), r, tuple(zip(names, map(float, row), strict=True)))
-             for p, row in enumerate(design.matrix) for r in range(replicates)]
-    if on_total is not None:
-        done = journal.finished()
-        on_total(sum(s.key not in done for s in specs))
-    failures = 0
-    notes: list[str] = []
-    try:
-        with open_executor(workers, scheduler) as handle:
-            ex = execute(specs, evaluator, seed=seed, journal=journal, handle=handle,
-                         batch_size=batch_size, max_failures=max_failures,
-                         on_progress=on_progress)
-            failures, notes = ex.failures, ex.notes
-    except RunsFailed:
-        atomic_write_parquet(out / "failures.parquet", _failures(journal))
-        raise
-    experiments, outcomes = sweep_frames(journal, design, replicates,
-                                         str((describe or {}).get("base", "base")))
-    atomic_write_parquet(out / "experiments.parquet", experiments)
-    atomic_write_parquet(out / "outcomes.parquet", outcomes)
-    write_ema(out / "ema_results.tar.gz", experiments, outcomes)
-    meta = {**info, "runs": len(specs), "failures": failures, "git_revision": git_revision()}
-    meta.pop("matrix")
-    atomic_write_bytes(out / "sweep.json",
-                       (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
-    if failures or len(journal.failed):
-        atomic_write_parquet(out / "failures.parquet", _failures(journal))
-        raise RunsFailed(f"{len(journal.failed)} of {len(specs)} run(s) failed; the others "
-                         f"finished. Errors and inputs are in {out / 'failures.parquet'}")
-    (out / "failures.parquet").unlink(missing_ok=True)
-    return SweepSummary(out, design.points, len(specs), failures, notes)
+    with output_folder(Path(out), "sweep") as out:
+        info = {"kind": "sweep", "seed": seed, "replicates": replicates,
+                "design": design.describe(), "matrix": design.matrix.tolist(),
+                "package_version": __version__, **(describe or {})}
+        journal = Journal(out / JOURNAL)
+        journal.start({k: v for k, v in info.items() if k != "replicates"}, resume)
+        if not resume:
+            for name in OUTPUTS:
+                (out / name).unlink(missing_ok=True)
+        names = [f.name for f in design.factors]
+        specs = [RunSpec(point_group(p), r, tuple(zip(names, map(float, row), strict=True)))
+                 for p, row in enumerate(design.matrix) for r in range(replicates)]
+        if on_total is not None:
+            done = journal.finished()
+            on_total(sum(s.key not in done for s in specs))
+        failures = 0
+        notes: list[str] = []
+        if journal.damaged:
+            notes.append(f"--resume: {journal.damaged} finished run(s) had a missing or damaged "
+                         f"part file in {journal.root}; they run again")
+        try:
+            with open_executor(workers, scheduler) as handle:
+                ex = execute(specs, evaluator, seed=seed, journal=journal, handle=handle,
+                             batch_size=batch_size, max_failures=max_failures,
+                             on_progress=on_progress)
+                failures, notes = ex.failures, notes + ex.notes
+        except RunsFailed:
+            atomic_write_parquet(out / "failures.parquet", _failures(journal))
+            raise
+        experiments, outcomes = sweep_frames(journal, design, replicates,
+                                             str((describe or {}).get("base", "base")))
+        atomic_write_parquet(out / "experiments.parquet", experiments)
+        atomic_write_parquet(out / "outcomes.parquet", outcomes)
+        write_ema(out / "ema_results.tar.gz", experiments, outcomes)
+        meta = {**info, "runs": len(specs), "failures": failures, "git_revision": git_revision()}
+        meta.pop("matrix")
+        atomic_write_bytes(out / "sweep.json",
+                           (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode())
+        if failures or len(journal.failed):
+            atomic_write_parquet(out / "failures.parquet", _failures(journal))
+            raise RunsFailed(f"{len(journal.failed)} of {len(specs)} run(s) failed; the others "
+                             f"finished. Errors and inputs are in {out / 'failures.parquet'}")
+        (out / "failures.parquet").unlink(missing_ok=True)
+        return SweepSummary(out, design.points, len(specs), failures, notes)
 
 
 def _failures(journal: Journal) -> pd.DataFrame:

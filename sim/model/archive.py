@@ -111,7 +111,7 @@ def build_archive(township: pd.DataFrame, sections: pd.DataFrame,
 
     out: dict[str, object] = {
         "scenario": pd.array(np.repeat(township["scenario"].to_numpy()[:1], n),
-                             dtype=township["scenario"].dtype),
+                             dtype=township["scenario"].dtype),  # type: ignore[arg-type]
         "replicate": np.repeat(township["replicate"].to_numpy(dtype=np.int64)[:1], n),
         "date": (years.year - 1970).astype("datetime64[Y]").astype("datetime64[ns]"),
         "year": years.year.astype(np.int32),  # the type of pandas' dt.year

@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from sim.measures import weighted_gini
 from sim.model.households import HouseholdState
 from sim.model.world import Villages
 from sim.scenario.schema import Scenario
@@ -22,29 +23,6 @@ CLASSES = np.arange(1, 7)                      # water classes I–VI, the x of 
 # ring slots of the last 12 months and of the 12 before them, by the current slot (row)
 LAST12_SLOTS = (np.arange(24)[:, None] - np.arange(12)) % 24
 PREV12_SLOTS = (np.arange(24)[:, None] - 12 - np.arange(12)) % 24
-
-
-def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Gini coefficient of non-negative values (optionally weighted, e.g. by persons)."""
-    v = np.asarray(values, dtype=float)
-    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=float)
-    # The stable order, found cheaply: when the values are distinct (and not NaN) every sort
-    # gives the same order, so a quicksort does; ties fall back to the stable sort.
-    order = np.argsort(v)
-    ordered = v[order]
-    if not (ordered[1:] > ordered[:-1]).all():
-        order = np.argsort(v, kind="stable")
-        ordered = v[order]
-    v, w = np.maximum(ordered, 0.0, out=ordered), w[order]
-    cw = np.cumsum(w)
-    cv = np.cumsum(v * w)
-    if cv[-1] <= 0:
-        return 0.0
-    # area under the Lorenz curve by trapezoids
-    lorenz = cv / cv[-1]
-    prev = np.concatenate([[0.0], lorenz[:-1]])
-    area = np.sum((lorenz + prev) * w) / (2 * cw[-1])
-    return float(1.0 - 2.0 * area)
 
 
 def _mean_of_rows(rows: deque[np.ndarray]) -> np.ndarray:
@@ -170,6 +148,7 @@ class Residents:
             out["satisfaction_rank"] = self.last_rank
         if m0.month == 12 and self.filled >= 12:
             year_income = self.last12
-            self.last_gini = gini(year_income / np.maximum(hh.size, 1), hh.size)
+            # persons' incomes of any sign (a loss year is negative), weighted by persons
+            self.last_gini = weighted_gini(year_income / np.maximum(hh.size, 1), hh.size)
             out["income_gini"] = self.last_gini
         return out

@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.core.groupby import SeriesGroupBy
 from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
@@ -47,7 +48,7 @@ def annual_values(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _band(groups: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
+def _band(groups: SeriesGroupBy) -> pd.DataFrame:
     return pd.DataFrame({"mean": groups.mean(), "lo": groups.quantile(0.05),
                          "hi": groups.quantile(0.95), "n": groups.count()})
 
@@ -158,7 +159,8 @@ def class_grid(sections: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = [data["section"], data["date"]]
     median = data.groupby(keys)["water_class"].quantile(0.5, interpolation="higher")
     share = (data["water_class"] <= TARGET_CLASS).groupby(keys).mean()
-    return tuple(s.unstack("date").reindex(section_order(data)) for s in (median, share))
+    order = section_order(data)
+    return median.unstack("date").reindex(order), share.unstack("date").reindex(order)
 
 
 def fig_water_class(runs: Sequence[RunData]) -> go.Figure | None:

@@ -8,7 +8,6 @@ the same inputs give the same bytes (no timestamps, fixed div ids).
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 
+from sim.analysis.stats import UNBOUNDED, Bounds, format_interval, mean_ci
+from sim.files import GENERATOR, write_page
 from sim.report.data import ReportError, RunData, load_run
 from sim.report.figures import (
     POLLUTANTS,
@@ -38,25 +39,18 @@ from sim.report.figures import (
 
 __all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
            "build_report", "class_grid", "format_ci", "key_figures", "load_run",
-           "load_sensitivity_folder", "mean_ci", "section_order", "spending_levers"]
+           "load_sensitivity_folder", "section_order", "spending_levers"]
 EVENT_ROWS = 200
 
 
-def mean_ci(values: Iterable[float]) -> tuple[float, float | None]:
-    """Mean and the half-width 1.96·sd/√n of its 95 % CI (None when fewer than two values)."""
-    arr = np.asarray(list(values), dtype=float)
-    arr = arr[~np.isnan(arr)]
-    if arr.size < 2:
-        return (float(arr[0]) if arr.size else float("nan")), None
-    return float(arr.mean()), float(1.96 * arr.std(ddof=1) / np.sqrt(arr.size))
-
-
-def format_ci(values: Iterable[float], fmt: str = "{:,.1f}") -> str:
-    """``mean [low, high]`` with the 95 % CI, just the mean for one value, '—' for none."""
-    mean, half = mean_ci(values)
-    if np.isnan(mean) or half is None:
-        return "—" if np.isnan(mean) else fmt.format(mean)
-    return f"{fmt.format(mean)} [{fmt.format(mean - half)}, {fmt.format(mean + half)}]"
+def format_ci(values: Iterable[float], fmt: str = "{:,.1f}", bounds: Bounds = UNBOUNDED,
+              scale: float = 1.0) -> str:
+    """``mean [low, high]``: the mean across replicates and its 95 % interval from
+    `sim.analysis.stats.mean_ci` (the interval `compare` prints), cut at `bounds` (in the
+    values' own units) and then multiplied by `scale` for display; just the mean for one
+    value, '—' for none."""
+    ci = mean_ci(np.asarray(list(values), dtype=float), bounds=bounds)
+    return format_interval(ci.mean * scale, ci.low * scale, ci.high * scale, fmt)
 
 
 def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
@@ -81,7 +75,8 @@ def _window(town: pd.DataFrame, column: str, start: str, months: int) -> pd.Data
 
 def _h1_sum(town: pd.DataFrame, column: str, scale: float, fmt: str) -> str:
     rows = _window(town, column, "2025-01-01", 6)
-    return "—" if rows is None else format_ci(rows.groupby("replicate")[column].sum() / scale, fmt)
+    return "—" if rows is None else format_ci(rows.groupby("replicate")[column].sum() / scale, fmt,
+                                              bounds=(0.0, None))
 
 
 def _ranked_first(town: pd.DataFrame) -> str:
@@ -106,24 +101,27 @@ def key_figures(run: RunData) -> dict[str, str]:
     share = "—"
     h1 = town[(town["date"] >= "2025-01-01") & (town["date"] < "2025-07-01")]
     if "sections_meeting_target_share" in town.columns and h1["date"].dt.month.nunique() == 6:
-        per_rep = h1.groupby("replicate")["sections_meeting_target_share"].mean() * 100
-        share = format_ci(per_rep, "{:.1f} %")
+        per_rep = h1.groupby("replicate")["sections_meeting_target_share"].mean()
+        share = format_ci(per_rep, "{:.1f} %", bounds=(0.0, 1.0), scale=100)
     row["samples meeting class III, 2025 H1"] = share
 
-    def last_year(column: pd.Series, scale: float, fmt: str) -> str:
+    def last_year(column: pd.Series, scale: float, fmt: str,
+                  bounds: Bounds = (0.0, None)) -> str:
         if last is None or column.isna().all():
             return "—"
         vals = annual_values(town.assign(_v=column), "_v", "sum")
-        return format_ci(vals.loc[vals["year"] == last, "value"] / scale, fmt)
+        return format_ci(vals.loc[vals["year"] == last, "value"] / scale, fmt, bounds=bounds)
 
     for code, label in POLLUTANTS:
         row[f"{label} load, last full year (t)"] = last_year(
             pollutant_total(town, code), 1000, "{:,.1f}" if code == "cod" else "{:,.2f}")
     income = town.get("income_per_capita_yuan", pd.Series(np.nan, index=town.index))
-    row["income per capita, last full year (yuan)"] = last_year(income, 1, "{:,.0f}")
-    spend = town.groupby("replicate")["public_spending_yuan"].sum() / 1e6 \
-        if "public_spending_yuan" in town.columns else []
-    row["public spending, whole run (million yuan)"] = format_ci(spend, "{:,.2f}")
+    row["income per capita, last full year (yuan)"] = last_year(income, 1, "{:,.0f}", UNBOUNDED)
+    spend: pd.Series | list[float] = (
+        town.groupby("replicate")["public_spending_yuan"].sum() / 1e6
+        if "public_spending_yuan" in town.columns else [])
+    row["public spending, whole run (million yuan)"] = format_ci(spend, "{:,.2f}",
+                                                                 bounds=(0.0, None))
     if has_data(town, "visits"):
         row["visits, 2025 H1"] = _h1_sum(town, "visits", 1, "{:,.0f}")
     if has_data(town, "tourism_revenue_yuan"):
@@ -132,7 +130,8 @@ def key_figures(run: RunData) -> dict[str, str]:
     if has_data(town, "coculture_households"):
         june = _window(town, "coculture_households", "2025-06-01", 1)
         row["co-culture households, June 2025"] = "—" if june is None else format_ci(
-            june.groupby("replicate")["coculture_households"].mean(), "{:,.0f}")
+            june.groupby("replicate")["coculture_households"].mean(), "{:,.0f}",
+            bounds=(0.0, None))
     if has_data(town, "good_air_days"):
         row["good-air days, 2025 H1 (of 181)"] = _h1_sum(town, "good_air_days", 1, "{:,.1f}")
     if has_data(town, "satisfaction_rank"):
@@ -226,8 +225,9 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool) ->
         method = str(sweep.table["method"].iloc[0]) if len(sweep.table) else kind
         parts.append(f"<h3>{html.escape(sweep.folder.name)}: {html.escape(method)}</h3>")
         parts.append(
-            f'<p class="note">{html.escape(kind)} design of {design.get("points", "?")} points '
-            f"× {sweep.meta.get('replicates', '?')} replicates on "
+            f'<p class="note">{html.escape(kind)} design of '
+            f'{html.escape(str(design.get("points", "?")))} points '
+            f"× {html.escape(str(sweep.meta.get('replicates', '?')))} replicates on "
             f"{html.escape(str(sweep.meta.get('base', 'the base scenario')))}, varying "
             f"{html.escape(', '.join(map(str, names)))}. Each point's outcome is the mean of its "
             f"replicates. {html.escape(INDEX_NOTES.get(kind, ''))}</p>")
@@ -256,7 +256,7 @@ def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section]
         nav += ' · <a href="#sec-sensitivity">Sensitivity</a>'
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        '<html lang="en"><head><meta charset="utf-8">' + GENERATOR,
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="nav">{nav} · <a href="#sec-events">Events</a></p>',
@@ -264,8 +264,10 @@ def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section]
         _html_table(["scenario", "folder", "description", "replicates", "seed", "period",
                      "version", "git revision"], _scenario_rows(runs)),
         "<h2>Key figures</h2>",
-        '<p class="note">Mean across replicates with the 95 % CI (mean ± 1.96·sd/√n) in '
-        "brackets; just the mean for a single replicate. 2025 H1 figures sum January to June; "
+        '<p class="note">Mean across replicates with its 95 % confidence interval in brackets '
+        "(Student t over replicates, cut at the quantity's bounds, e.g. a share within 0–100 %; "
+        "the same interval `greensim compare` prints); just the mean for a single replicate. "
+        "2025 H1 figures sum January to June; "
         "the account reports 23,000 visits and 4.6 million yuan of tourism income in 2025 H1 "
         "(docs/calibration.md) and the township first in the county's satisfaction survey in "
         "2025.</p>",
@@ -293,16 +295,6 @@ def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section]
     return "\n".join(parts)
 
 
-def _write_atomic(out: Path, text: str) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None,
                  sensitivity: Sequence[Path] = ()) -> Path:
     """Write one self-contained HTML report comparing the given run folders, with a section of
@@ -319,5 +311,4 @@ def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = Non
     page = render_page(title or f"greensim: {' vs '.join(names)}", runs,
                        build_sections(runs, colours), sweeps)
     out = Path(out)
-    _write_atomic(out, page)
-    return out
+    return write_page(out, page)

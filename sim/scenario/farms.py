@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from sim.scenario.params import Frozen, Pollutants, Shares, param
+from sim.scenario.params import Frozen, MonthlyShares, Pollutants, Shares, param
 
 
 class Livestock(Frozen):
@@ -129,7 +129,7 @@ class Paddy(Frozen):
                                              source="research row 46 (mixed evidence)")
     coculture_p_runoff_change: float = param(-0.15, tag="A", rng=(-0.4, 0.2), ge=-1,
                                              source="research row 47")
-    n_runoff_monthly_share: tuple[float, ...] = param(
+    n_runoff_monthly_share: MonthlyShares = param(
         (0.02, 0.02, 0.04, 0.06, 0.16, 0.20, 0.20, 0.14, 0.08, 0.04, 0.02, 0.02), tag="A",
         source="N losses concentrate in the rice season (research §2.3)")
     farmland_river_entry_share: float = param(0.5, tag="A", rng=(0.3, 1.0), ge=0, le=1,
@@ -142,6 +142,12 @@ class Paddy(Frozen):
                                     source="weight of adjacent villages' adopters in imitation")
     dropout_after_loss: float = param(0.15, tag="A", rng=(0.05, 0.2), ge=0, le=1,
                                       source="research row 53: 10 % (5–20 %) in a crash year")
+
+    @model_validator(mode="after")
+    def _mu_order(self) -> Paddy:
+        if self.mu_max < self.mu_min:
+            raise ValueError(f"mu_max {self.mu_max:g} must be >= mu_min {self.mu_min:g}")
+        return self
 
 
 class ForestEconomy(Frozen):

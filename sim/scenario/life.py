@@ -10,7 +10,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
-from sim.scenario.params import Frozen, Pollutants, param
+from sim.scenario.params import Frozen, Month, MonthlyShares, Pollutants, param
 
 
 class Rubbish(Frozen):
@@ -55,7 +55,7 @@ class Sorting(Frozen):
 
 
 class Air(Frozen):
-    good_day_chance_by_month: tuple[float, ...] = param(
+    good_day_chance_by_month: MonthlyShares = param(
         (0.95, 0.96, 0.98, 0.99, 0.99, 0.995, 0.995, 0.995, 0.99, 0.98, 0.96, 0.95), tag="A",
         source="forested southern township: 85–95 % good days nationally, higher in forest "
                "(research row 84), winter worst")
@@ -63,7 +63,7 @@ class Air(Frozen):
                                        source="share of rice straw burned in the open, 2023")
     good_days_lost_per_10pct_burned: float = param(2.0, tag="A", rng=(1.0, 3.0), ge=0,
                                                    source="research row 85")
-    harvest_burn_months: tuple[int, ...] = param(
+    harvest_burn_months: tuple[Month, ...] = param(
         (5, 7, 10), tag="A", source="harvests: rape/wheat May, early rice July, late rice October "
                                     "(research §10: burning peaks May and Jul–Aug)")
     patrol_burn_cut: float = param(0.6, tag="A", rng=(0.3, 0.9), ge=0, le=1,

@@ -4,6 +4,11 @@
 
 Errors are `ScenarioError`s whose message names the file, the key path and what was expected,
 e.g. `scenarios/x.yaml: levers.closures.date: Input should be a valid date (got '2024-02-30')`.
+Input is bounded before it costs anything: files over `MAX_FILE_BYTES` are refused unread, YAML
+deeper than `MAX_DEPTH` or with more than `MAX_VALUES` values (aliases expanded) is refused,
+`extends` chains stop at `MAX_EXTENDS` files, and at most `MAX_PROBLEMS` problems are listed.
+Everything `greensim run` checks before simulating is checked here (so `validate` agrees):
+the schema, and that every declared uncertainty can be drawn (`_check_draws`).
 """
 
 from __future__ import annotations
@@ -16,38 +21,128 @@ import yaml
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
+from sim.scenario.params import NAME_RULE, is_safe_name
 from sim.scenario.schema import Scenario
+from sim.scenario.uncertainty import P_EPS, locate
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario file read (the bundled ones are a few KB)."""
+MAX_EXTENDS = 10
+"""Most files in one `extends:` chain (the file itself included)."""
+MAX_DEPTH = 32
+"""Deepest YAML nesting (a scenario needs about 5 levels)."""
+MAX_VALUES = 100_000
+"""Most values in one file, YAML aliases expanded (the bundled ones hold a few hundred)."""
+MAX_INT_DIGITS = 30
+"""Longest integer literal read (longer ones are refused before Python converts them)."""
+MAX_PROBLEMS = 20
+"""Problems listed per file; the rest are counted."""
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so pydantic validates them (and names the key)."""
+    """SafeLoader that keeps dates as strings, so pydantic validates them (and names the key),
+    and refuses nesting deeper than `MAX_DEPTH` and integers longer than `MAX_INT_DIGITS`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep",
+                self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        digits = str(node.value).lstrip("+-")
+        if len(digits.replace("_", "")) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"integer of {len(digits)} digits is too long (at most "
+                            f"{MAX_INT_DIGITS}; write a float such as 1.0e+30)", node.start_mark)
+        return super().construct_yaml_int(node)
 
 
 _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _count_values(data: Any, seen: dict[int, int | None]) -> int:
+    """Values in `data` with every YAML alias expanded (shared nodes counted once per use, in
+    time linear in the distinct nodes); ValueError if a node contains itself."""
+    if not isinstance(data, (dict, list)):
+        return 1
+    key = id(data)
+    if key in seen:
+        done = seen[key]
+        if done is None:
+            raise ValueError("an alias (*name) refers to a value that contains it")
+        return done
+    seen[key] = None
+    items = [v for kv in data.items() for v in kv] if isinstance(data, dict) else data
+    seen[key] = total = 1 + sum(_count_values(v, seen) for v in items)
+    return total
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, refused unread past `MAX_FILE_BYTES` (even a device or a pipe)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc})") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: file is over {MAX_FILE_BYTES:,} bytes, the limit for a "
+                            f"scenario file (they take a few KB); is it the right file?")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as "
+                            f"UTF-8") from None
+
+
+def _parse(text: str, where: str) -> Any:
+    """YAML `text` parsed with `_Loader`, bounded; `where` names it in errors."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{path}: YAML syntax error{where}: {problem}") from None
-    if data is None:
-        data = {}
+        kind = "syntax " if isinstance(exc, (yaml.scanner.ScannerError,
+                                            yaml.parser.ParserError)) else ""
+        raise ScenarioError(f"{where}: YAML {kind}error{at}: {problem}") from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: YAML nested too deeply (or an alias refers to the "
+                            f"mapping that contains it)") from None
+    except (ValueError, OverflowError) as exc:  # a tagged value that cannot be made, e.g.
+        # `!!timestamp 2024-13-45`
+        raise ScenarioError(f"{where}: YAML value not understood ({exc})") from None
+    try:
+        n = _count_values(data, {})
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}; write the value out instead") from None
+    if n > MAX_VALUES:
+        raise ScenarioError(f"{where}: {n:,} values (YAML aliases *name expanded), over the "
+                            f"limit of {MAX_VALUES:,} for a scenario file")
+    return data
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = _parse(_read_text(path), str(path))
+    if data is None:  # empty, only comments, or `null`: a truncated or wrong file, not a choice
+        raise ScenarioError(f"{path}: empty scenario file; write at least `name: <name>` (every "
+                            f"other key has a default)")
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of keys at the top level, "
-                            f"got {type(data).__name__}")
+        raise ScenarioError(f"{path}: (top level): expected a mapping of keys, got "
+                            f"{type(data).__name__}")
     return data
 
 
@@ -69,12 +164,16 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
     if real in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, real))
         raise ScenarioError(f"{path}: extends: circular chain {cycle}")
+    if len(_chain) >= MAX_EXTENDS:
+        raise ScenarioError(f"{path}: extends: chain of more than {MAX_EXTENDS} files (from "
+                            f"{_chain[0]}); expected a shorter chain")
     data = _read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if not isinstance(parent, str) or not parent:
-        raise ScenarioError(f"{path}: extends: expected a file name (string), got {parent!r}")
+        raise ScenarioError(f"{path}: extends: expected a file name (string), got "
+                            f"{_short(parent)}")
     parent_path = (path.parent / parent)
     if not parent_path.exists():
         raise ScenarioError(f"{path}: extends: file not found: {parent_path}")
@@ -89,10 +188,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
-        raise ScenarioError(f"--set {text!r}: expected key.path=value")
+        raise ScenarioError(f"--set {_short(text)}: expected key.path=value")
     try:
-        value = yaml.load(raw, Loader=_Loader) if raw.strip() else ""  # noqa: S506
-    except yaml.YAMLError:
+        value = _parse(raw, f"--set {key}") if raw.strip() else ""
+    except ScenarioError:
         value = raw
     return key.split("."), value
 
@@ -135,10 +234,22 @@ def _materialise_defaults(data: dict[str, Any], keys: list[str]) -> dict[str, An
     return data
 
 
-def _format_validation(source: str, exc: ValidationError) -> str:
+def _short(value: Any, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters (a hostile file's values can be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+
+
+def _key(part: Any) -> str:
+    """One part of a key path, cut to 40 characters."""
+    text = part if isinstance(part, str) else _short(part, 40)
+    return text if len(text) <= 40 else text[:35] + "…" + text[-4:]
+
+
+def _problems(source: str, exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        loc = ".".join(_key(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key (not in the schema; see `greensim schema`)"
@@ -146,24 +257,74 @@ def _format_validation(source: str, exc: ValidationError) -> str:
             msg = "required key is missing"
         got = err.get("input")
         if err["type"] not in ("missing",) and not isinstance(got, (dict, list)):
-            msg += f" (got {got!r})"
+            msg += f" (got {_short(got)})"
         lines.append(f"{source}: {loc}: {msg}")
+    return lines
+
+
+def _format_validation(source: str, exc: ValidationError) -> str:
+    """One line per problem, at most `MAX_PROBLEMS`, then how many more there are."""
+    lines = _problems(source, exc)
+    if len(lines) > MAX_PROBLEMS:
+        more = len(lines) - MAX_PROBLEMS
+        lines = [*lines[:MAX_PROBLEMS], f"{source}: and {more:,} more problem(s) (fix the ones "
+                                        f"above first)"]
     return "\n".join(lines)
 
 
+def _check_draws(scenario: Scenario, source: str) -> None:
+    """Every declared uncertainty can be drawn: its parameter is set in this scenario, and its
+    lowest, middle and highest draws give a valid scenario (what a run would meet later)."""
+    if not scenario.uncertainties:
+        return
+    data = scenario.model_dump(mode="json")
+    data["uncertainties"] = []
+    for i, u in enumerate(scenario.uncertainties):
+        where = f"{source}: uncertainties.{i}.parameter: {u.parameter}"
+        node: Any = data
+        for key in u.parameter.split("."):
+            node = (node[int(key)] if isinstance(node, list) and key.isdigit()
+                    and int(key) < len(node) else
+                    node.get(key) if isinstance(node, dict) else None)
+        if not isinstance(node, (int, float)) or isinstance(node, bool):
+            raise ScenarioError(f"{where}: not set in this scenario (is its section, e.g. a "
+                                f"lever, switched on?)")
+        for q in (0.0, 0.5, 1.0 - P_EPS):
+            try:
+                value = u.quantile(q, float(node))
+            except (ArithmeticError, ValueError) as exc:
+                raise ScenarioError(f"{where}: cannot be drawn ({exc})") from None
+            except ScenarioError as exc:
+                raise ScenarioError(f"{source}: {exc}") from None
+            v: float = int(round(value)) if locate(u.parameter, Scenario).integer else value
+            try:
+                Scenario.model_validate(apply_override(data, u.parameter.split("."), v, where))
+            except ValidationError as exc:
+                first = _problems("", exc)[0].lstrip(": ")
+                raise ScenarioError(f"{where}: a draw of {v:g} (at the {q:.0%} quantile) is "
+                                    f"invalid: {first}") from None
+
+
 def validate_mapping(data: Mapping[str, Any], source: str) -> Scenario:
-    """Validate a merged mapping; errors name `source` and each key path."""
+    """Validate a merged mapping (and its uncertainties' draws); errors name `source` and each
+    key path."""
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(_format_validation(source, exc)) from None
+    _check_draws(scenario, source)
+    return scenario
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
-    """Read, merge, override and validate one scenario file."""
+    """Read, merge, override and validate one scenario file (named after the file if it has no
+    `name:`, provided the file's name is a safe one)."""
     path = Path(path)
     data = resolve_extends(path)
     if "name" not in data:
+        if not is_safe_name(path.stem):
+            raise ScenarioError(f"{path}: name: the file's name {_short(path.stem)} cannot name "
+                                f"the scenario; add `name:` with {NAME_RULE}")
         data["name"] = path.stem
     overrides = list(overrides)
     for text in overrides:
@@ -180,4 +341,72 @@ def with_end_date(scenario: Scenario, until: str | None) -> Scenario:
         return scenario
     data = scenario.model_dump(mode="json")
     data["end_date"] = until
-    return validate_mapping(data, f"--until {until}")
+    return validate_mapping(data, f"--until {until} (scenario {scenario.name})")
+
+
+# ----------------------------------------------------------------------------- JSON Schema
+def _drop_required(node: Any) -> Any:
+    """A copy of a JSON Schema fragment with no `required` lists (every key optional)."""
+    if isinstance(node, list):
+        return [_drop_required(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _drop_required(v) for k, v in node.items()
+            if not (k == "required" and isinstance(v, list))}
+
+
+def _required_only(node: Any, defs: dict[str, Any], done: dict[str, Any]) -> dict[str, Any]:
+    """The `required` lists of a JSON Schema fragment, where they apply, and nothing else
+    (`{}` if none): types, ranges and unknown keys are checked elsewhere. `required` ignores
+    non-objects, so of a union only the branches with requirements are kept."""
+    if not isinstance(node, dict):
+        return {}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref.removeprefix("#/$defs/")
+        if name not in done:
+            done[name] = {}  # a cycle sees no requirements
+            done[name] = _required_only(defs[name], defs, done)
+        return {"$ref": f"{ref}__required"} if done[name] else {}
+    out: dict[str, Any] = {}
+    if isinstance(node.get("required"), list) and node["required"]:
+        out["required"] = node["required"]
+    props = {k: sk for k, v in node.get("properties", {}).items()
+             if (sk := _required_only(v, defs, done))}
+    if props:
+        out["properties"] = props
+    for key in ("items", "additionalProperties"):
+        if sk := _required_only(node.get(key), defs, done):
+            out[key] = sk
+    branches = [sk for key in ("anyOf", "oneOf") for b in node.get(key, [])
+                if (sk := _required_only(b, defs, done))]
+    if len(branches) == 1:
+        out = {**out, **branches[0]} if not out else {"allOf": [out, branches[0]]}
+    elif branches:
+        out["anyOf"] = branches
+    return out
+
+
+def file_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario *file*, for editors: the `Scenario` model plus `extends`,
+    with `name` optional (the file's name is the default). Types, ranges and unknown keys are
+    checked in every file; required keys only in a file without `extends:` (a file that
+    extends another is partial: its parent may hold them)."""
+    model = Scenario.model_json_schema()
+    defs = model.pop("$defs", {})
+    model["required"] = [k for k in model.get("required", []) if k != "name"]
+    done: dict[str, Any] = {}
+    required = _required_only(model, defs, done)
+    doc = _drop_required(model)
+    doc["properties"] = {
+        "extends": {"type": "string", "minLength": 1, "title": "Extends",
+                    "description": "a scenario file (relative to this one) whose values this "
+                                   "file overrides; its name and description are not inherited"},
+        **doc["properties"]}
+    all_defs = {**_drop_required(defs),
+                **{f"{k}__required": v for k, v in done.items() if v}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **{k: v for k, v in doc.items() if k not in ("title", "description")},
+            "title": "greensim scenario",
+            "description": "A greensim scenario file; `greensim validate FILE` checks it fully.",
+            "if": {"required": ["extends"]}, "else": required, "$defs": all_defs}

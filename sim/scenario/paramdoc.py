@@ -45,11 +45,13 @@ def parameter_table() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from the scenario schema (`sim/schema.py`) by `greensim params`; "
+        "Generated from the scenario schema (`sim/scenario/schema.py`) by `greensim params`; "
         "a test keeps this file in step with the code. Tags: S sourced, D derived, "
-        "A assumption, C calibrated (see calibration.md). `research §` = "
-        "`../shared/design/research/domain-facts.md`. Workshop rosters and lever dates are "
-        "scenario data, listed in model.md.",
+        "A assumption, C calibrated (see calibration.md). `account` = the township's own "
+        "account, summarised in account.md. `research §` and `PARAMETERS.md` = the project's "
+        "design notes (`../shared/design/research/domain-facts.md`, "
+        "`../shared/design/PARAMETERS.md`), outside the repository. Workshop rosters and "
+        "lever dates are scenario data, listed in model.md.",
         "",
         "| key path | default | plausible range | tag | source |",
         "|---|---|---|---|---|",

@@ -3,13 +3,19 @@
 `param(...)` wraps `pydantic.Field`; the tag (S sourced, D derived, A assumption, C calibrated),
 the source and the plausible range travel in the JSON Schema (`x-tag`, `x-source`, `x-range`),
 so editors show them, `greensim params` lists them and docs/parameters.md is generated from them.
+Also the value types every section shares: finite numbers only (`Frozen`), safe scenario names
+(`SafeName`) and dates within the calendar the model knows (`SupportedDate`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import unicodedata
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 TAGS = {"S": "sourced", "D": "derived", "A": "assumption", "C": "calibrated"}
 
@@ -29,9 +35,60 @@ def param(default: Any, *, tag: str, source: str, rng: tuple[float, float] | Non
 
 
 class Frozen(BaseModel):
-    """Base of every scenario section: unknown keys are errors, instances are immutable."""
+    """Base of every scenario section: unknown keys are errors, instances are immutable, and
+    numbers are finite (`.inf` and `.nan` are refused where they are written, not met in a run)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+Month = Annotated[int, Field(ge=1, le=12)]
+"""A month's number, 1 (January) to 12."""
+MonthlyShares = Annotated[tuple[Annotated[float, Field(ge=0, le=1)], ...],
+                          Field(min_length=12, max_length=12)]
+"""A share or chance per month: 12 values in 0..1, January first (a run indexes them by month,
+so fewer would fail inside it)."""
+
+
+# ----------------------------------------------------------------------------- names
+NAME_PATTERN = r"^(?:[A-Za-z0-9_-]|[^\x00-\x7F])+$"
+"""A scenario name in the JSON Schema (portable: ECMA-262 and Python alike): ASCII letters,
+digits, `_`, `-`, or any non-ASCII character; greensim also checks the non-ASCII ones are
+letters, digits or marks (`is_safe_name`). No `.`, `/`, `\\`, space: never a path, never `..`."""
+NAME_RULE = "letters of any script, digits, _ or - (no '.', '/', spaces; it names a folder)"
+
+
+def is_safe_name(text: str) -> bool:
+    """True if `text` can name a scenario (and its output folder): see `NAME_PATTERN`."""
+    return (re.fullmatch(NAME_PATTERN, text) is not None
+            and all(c.isascii() or unicodedata.category(c)[0] in "LNM" for c in text))
+
+
+def _safe_name(text: str) -> str:
+    if not is_safe_name(text):
+        raise PydanticCustomError("safe_name", f"expected a name of {NAME_RULE}")
+    return text
+
+
+SafeName = Annotated[str, Field(max_length=80, json_schema_extra={"pattern": NAME_PATTERN}),
+                     AfterValidator(_safe_name)]
+"""A scenario name: also its output folder's name, so never a path."""
+
+
+# ----------------------------------------------------------------------------- dates
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+DATE_RULE = (f"a date from {FIRST_DATE} to {LAST_DATE} (the lunar calendar that places the "
+             f"Spring Festival holidays covers 1900-2099)")
+
+
+def _supported(day: date) -> date:
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise PydanticCustomError("date_range", f"expected {DATE_RULE}")
+    return day
+
+
+SupportedDate = Annotated[date, AfterValidator(_supported),
+                          Field(json_schema_extra={"pattern": "^(19|20)[0-9][0-9]-"})]
+"""A date the model's calendar can simulate (the scenario's start and end)."""
 
 
 class Pollutants(Frozen):

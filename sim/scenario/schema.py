@@ -33,7 +33,7 @@ from sim.scenario.life import (
     Satisfaction,
     Sorting,
 )
-from sim.scenario.params import Frozen, Pollutants, Shares, param
+from sim.scenario.params import Frozen, Pollutants, SafeName, Shares, SupportedDate, param
 from sim.scenario.tourism import Ecotourism, Tourism
 from sim.scenario.uncertainty import Uncertainties, resolve
 
@@ -357,10 +357,16 @@ class Levers(Frozen):
 class Scenario(Frozen):
     """A complete, validated scenario."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80)
+    name: SafeName = Field(description="the scenario's name, also its output folder's: "
+                                        "letters of any script, digits, _ or - (default: the "
+                                        "file's name)")
     description: str = ""
-    start_date: date = date(2023, 1, 1)
-    end_date: date = date(2035, 12, 31)
+    start_date: SupportedDate = Field(
+        default=date(2023, 1, 1),
+        description="first day simulated (1900-01-01 to 2099-12-31, the lunar calendar's range)")
+    end_date: SupportedDate = Field(
+        default=date(2035, 12, 31),
+        description="last day simulated (1900-01-01 to 2099-12-31, the lunar calendar's range)")
     township: Township = Township()
     sewage: Sewage = Sewage()
     income: Income = Income()
