@@ -96,12 +96,13 @@ def test_seasonality_peaks_and_troughs() -> None:
     assert by_month[5] > by_month[6] and by_month[10] > by_month[9]  # May Day, National Day
 
 
-def test_holidays_follow_the_lunar_calendar() -> None:
-    """Spring Festival 2024 (10 Feb) and 2025 (29 Jan), May Day and National Day are holidays."""
+def test_holidays_follow_the_official_calendar() -> None:
+    """Spring Festival 2024 (10–17 Feb) and 2025 (28 Jan – 4 Feb), May Day and National Day are
+    holidays, as the State Council set them (tests/test_holidays.py checks every day)."""
     h24, h25 = holidays(2024), holidays(2025)
-    assert date(2024, 2, 10) in h24 and date(2024, 2, 9) in h24 and date(2024, 2, 20) not in h24
-    assert date(2025, 1, 29) in h25 and date(2025, 2, 4) in h25
-    assert {date(2025, 5, 1), date(2025, 10, 7)} <= h25 and date(2025, 10, 8) not in h25
+    assert date(2024, 2, 10) in h24 and date(2024, 2, 9) not in h24 and date(2024, 2, 18) not in h24
+    assert date(2025, 1, 28) in h25 and date(2025, 2, 4) in h25
+    assert {date(2025, 5, 1), date(2025, 10, 7), date(2025, 10, 8)} <= h25
 
 
 def test_day_weights() -> None:

@@ -1,11 +1,12 @@
 """Tourists: visits to the forest park and the riverside, stays, spending, jobs and loads.
 
 Visits arrive as parties, drawn per day as counts (a month at a time, as arrays), with the
-month's seasonal index, weekends and the national holidays (Spring Festival by the lunar
-calendar, May Day, National Day). Overnight guests need beds: a day-by-day bed ledger turns away
-what does not fit (some leave, the rest come as day-trippers). Demand follows the place's appeal
-(investments, marketing), the river's class as visitors perceive it, and word of mouth
-(reputation follows experience, which crowding, turned-away guests and a dirty river spoil).
+month's seasonal index, weekends and the official rest days: the State Council's holiday schedule
+(package `holidays`, with its make-up workdays), projected for years it has not published.
+Overnight guests need beds: a day-by-day bed ledger turns away what does not fit (some leave,
+the rest come as day-trippers). Demand follows the place's appeal (investments, marketing), the
+river's class as visitors perceive it, and word of mouth (reputation follows experience, which
+crowding, turned-away guests and a dirty river spoil).
 """
 
 from __future__ import annotations
@@ -16,20 +17,89 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+import holidays as pyholidays
 import numpy as np
+from holidays.countries.china import ChinaStaticHolidays
 from lunardate import LunarDate
 
 from sim.scenario.tourism import Investment, Tourism
 
+WORKDAY, WEEKEND, HOLIDAY = 0, 1, 2
+"""Day types of `day_kinds`: how many visits a day draws (weekday, Saturday/Sunday, rest day)."""
 
-@lru_cache(maxsize=256)
-def holidays(year: int) -> frozenset[date]:
-    """Public-holiday days of `year`: Spring Festival (eve to the 7th day), May 1–5, Oct 1–7."""
+
+@lru_cache(maxsize=1)
+def official_years() -> range:
+    """Years whose official schedule (bridged days off, make-up workdays) the package carries:
+    the State Council General Office's yearly notices, 2001 to the latest one published."""
+    years = ChinaStaticHolidays.special_public_holidays
+    return range(min(years), max(years) + 1)
+
+
+def _customary_days_off(year: int) -> set[date]:
+    """The golden weeks of a year without an official schedule, as recent schedules set them:
+    Spring Festival eve to the 7th day (lunar calendar), 1–5 May, 1–7 October."""
     new_year = LunarDate(year, 1, 1).to_solar_date()
     days = {new_year + timedelta(days=k) for k in range(-1, 7)}
     days |= {date(year, 5, d) for d in range(1, 6)}
     days |= {date(year, 10, d) for d in range(1, 8)}
-    return frozenset(days)
+    return days
+
+
+@lru_cache(maxsize=256)
+def _calendar(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """(rest days, make-up workdays) of `year`.
+
+    The package's public holidays of China: statutory days, days off in lieu and, in official
+    years, the days bridged by the schedule. A rest day is one of them or a Saturday or Sunday
+    joined to one (与周末连休), unless that weekend day is a make-up workday (调休), which only
+    official years have; the neighbouring years count, for a holiday that joins a weekend across
+    New Year (30 Dec 2023 – 1 Jan 2024). A year without an official schedule adds the golden
+    weeks as recent schedules set them (`_customary_days_off`, weekends inside them included,
+    those around them not: schedules make those workdays); before 1950 the package has no
+    Chinese holidays and the golden weeks alone remain.
+    """
+    cn = pyholidays.China(years=range(year - 1, year + 2))  # public holidays and days in lieu
+    worked = {day for day in cn.weekend_workdays if day.year - 1 <= year <= day.year + 1}
+    rest = set(cn)
+    for day in cn:  # join the Saturdays and Sundays on either side
+        for step in (timedelta(days=1), timedelta(days=-1)):
+            nxt = day + step
+            while nxt.weekday() >= 5 and nxt not in worked:
+                rest.add(nxt)
+                nxt += step
+    if year not in official_years():
+        rest |= _customary_days_off(year)
+    return (frozenset(day for day in rest if day.year == year),
+            frozenset(day for day in worked if day.year == year))
+
+
+def holidays(year: int) -> frozenset[date]:
+    """Rest days of `year`: holidays, bridged days and the weekends joined to them (official,
+    or projected for a year without an official schedule: see `_calendar`)."""
+    return _calendar(year)[0]
+
+
+def make_up_workdays(year: int) -> frozenset[date]:
+    """Saturdays and Sundays of `year` that are official workdays (empty for a projected year)."""
+    return _calendar(year)[1]
+
+
+@lru_cache(maxsize=1024)
+def day_kinds(year: int, month: int) -> np.ndarray:
+    """Each day's type in the month (read-only): HOLIDAY on a rest day, WEEKEND on another
+    Saturday or Sunday unless it is a make-up workday, otherwise WORKDAY."""
+    first, n = calendar.monthrange(year, month)  # weekday of the 1st (Monday 0), days
+    rest, worked = _calendar(year)
+    kinds = np.full(n, WORKDAY, dtype=np.int8)
+    for d in range(n):
+        day = date(year, month, d + 1)
+        if day in rest:
+            kinds[d] = HOLIDAY
+        elif (first + d) % 7 >= 5 and day not in worked:
+            kinds[d] = WEEKEND
+    kinds.flags.writeable = False
+    return kinds
 
 
 def day_weights(year: int, month: int, params: Tourism) -> np.ndarray:
@@ -40,10 +110,7 @@ def day_weights(year: int, month: int, params: Tourism) -> np.ndarray:
 @lru_cache(maxsize=1024)
 def _day_weights(year: int, month: int, weekend: float, holiday: float) -> np.ndarray:
     """`day_weights` by calendar and factors: the same every run, so computed once (read-only)."""
-    first, n = calendar.monthrange(year, month)  # weekday of the 1st (Monday 0), days
-    hol = {day.day for day in holidays(year) if day.month == month}
-    w = np.array([holiday if d + 1 in hol else weekend if (first + d) % 7 >= 5 else 1.0
-                  for d in range(n)], dtype=float)
+    w = np.array([1.0, weekend, holiday])[day_kinds(year, month)]
     w = w / w.sum()
     w.flags.writeable = False
     return w

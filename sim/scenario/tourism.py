@@ -28,8 +28,8 @@ class Tourism(Frozen):
                                       source="a weekend day draws this many weekday visits")
     holiday_day_factor: float = param(
         4.0, tag="A", rng=(2.0, 6.0), ge=1,
-        source="Spring Festival, May Day and National Day days vs a weekday (research §5: "
-               "peaks follow public holidays)")
+        source="an official rest day (public holidays and the weekend days bridged to them) vs "
+               "a weekday (research §5: peaks follow public holidays)")
     trend_per_year: float = param(
         0.05, tag="A", rng=(0.0, 0.10), ge=-0.5, le=0.5,
         source="long-run growth; national forest tourism grew 14.5 %/yr in 2016–19 and rural "
