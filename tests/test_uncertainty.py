@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim.experiments.replicates as experiment
 from sim.cli import cli
@@ -135,3 +137,56 @@ def test_each_replicate_runs_with_its_recorded_draws(tmp_path: Path,
     for row in draws.itertuples(index=False):
         assert seen[row[1]] == (row[2], row[3])
     assert draws["river.velocity_m_per_s"].nunique() == 3
+
+
+# ----------------------------------------------------------------------------- issue 19, items 3, 6
+def test_a_normal_truncated_far_from_its_mean_stays_within_its_bounds() -> None:
+    """The issue's case: normal(0.4, 0.05) truncated to [0.85, 0.9] gave 0.7517 (outside the
+    bounds) for every replicate; scipy's truncnorm gives values spread inside them."""
+    u = Uncertainty(parameter="sewage.discharge_share", distribution="normal", mean=0.4,
+                    sd=0.05, low=0.85, high=0.9)
+    values = [u.quantile(q, 0.4) for q in np.linspace(0.0, 1.0, 9)]
+    assert all(0.85 <= v <= 0.9 for v in values)
+    assert len(set(values)) == 9 and values == sorted(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(dist=st.sampled_from(["normal", "lognormal"]),
+       mean=st.floats(0.01, 100.0), sd=st.floats(0.001, 50.0),
+       low=st.floats(0.0, 200.0), width=st.floats(1e-3, 100.0),
+       q1=st.floats(0.0, 1.0), q2=st.floats(0.0, 1.0))
+def test_every_truncated_draw_lies_within_its_bounds(dist: str, mean: float, sd: float,
+                                                     low: float, width: float, q1: float,
+                                                     q2: float) -> None:
+    """Property: whatever the mean, spread and bounds (near or far from the mean), a drawn
+    value lies in [low, high], and two different uniform numbers give different values
+    (draws vary across replicates whenever high > low)."""
+    high = low + width
+    u = Uncertainty(parameter="river.velocity_m_per_s", distribution=dist, mean=mean, sd=sd,
+                    low=low, high=high)
+    a, b = u.quantile(q1, mean), u.quantile(q2, mean)
+    assert low <= a <= high and low <= b <= high
+    if abs(q1 - q2) > 0.05 and width > 1e-2 * max(1.0, high):
+        assert a != b
+
+
+def test_draws_vary_across_replicates_far_in_the_tail(tmp_path: Path) -> None:
+    """Eight replicates of the issue's scenario get eight different values within bounds."""
+    path = scenario_file(tmp_path, "uncertainties:\n  - {parameter: sewage.discharge_share, "
+                         "distribution: normal, mean: 0.4, sd: 0.05, low: 0.85, high: 0.9}\n")
+    scenario = load_scenario(path)
+    values = [draw(scenario, 7, r)["sewage.discharge_share"] for r in range(8)]
+    assert all(0.85 <= v <= 0.9 for v in values) and len(set(values)) == 8
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("description=off", "off"), ("description=no", "no"), ("description=1e3", "1e3"),
+    ("description=yes", "yes"), ("description=2024-01-01", "2024-01-01"),
+])
+def test_set_keeps_text_for_a_text_field(tmp_path: Path, text: str, expected: str) -> None:
+    """`--set description=off` arrives as the string 'off' (YAML 1.1 would make it False and
+    validation refused it); a number field still reads numbers."""
+    s = load_scenario(SCENARIOS / "as_reported.yaml", [text])
+    assert s.description == expected
+    s = load_scenario(SCENARIOS / "as_reported.yaml", ["river.velocity_m_per_s=1e-1"])
+    assert s.river.velocity_m_per_s == 0.1

@@ -13,9 +13,10 @@ the schema, and that every declared uncertainty can be drawn (`_check_draws`).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 from sim.errors import ScenarioError
 from sim.scenario.params import NAME_RULE, is_safe_name
 from sim.scenario.schema import Scenario
-from sim.scenario.uncertainty import P_EPS, locate
+from sim.scenario.uncertainty import P_EPS, leaf_types, locate
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario file read (the bundled ones are a few KB)."""
@@ -193,7 +194,26 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         value = _parse(raw, f"--set {key}") if raw.strip() else ""
     except ScenarioError:
         value = raw
-    return key.split("."), value
+    return key.split("."), _as_field_type(key, raw, value)
+
+
+def _as_field_type(path: str, raw: str, value: Any) -> Any:
+    """A --set value read by its target field's type: a text field keeps the text as written
+    (`description=off` stays 'off', not YAML 1.1's False; `1e3` stays '1e3'), whatever YAML
+    would make of it; other fields take YAML's reading and are validated as usual."""
+    try:
+        options, _ = leaf_types(path, Scenario)
+    except ValueError:
+        return value  # an unknown key: validation names it
+
+    def is_text(t: Any) -> bool:
+        return t is str or (typing.get_origin(t) is Literal
+                            and all(isinstance(a, str) for a in typing.get_args(t)))
+    texts = [t for t in options if is_text(t)]
+    others = [t for t in options if not is_text(t) and t is not type(None)]
+    if texts and not others and not (value is None and type(None) in options):
+        return raw.strip()
+    return value
 
 
 def apply_override(data: Any, keys: list[str], value: Any, text: str) -> Any:

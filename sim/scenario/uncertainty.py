@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import math
-import statistics
 import types
 import typing
 from typing import Annotated, Any, Literal, Union
@@ -94,23 +93,38 @@ class Uncertainty(Frozen):
         assert self.sd is not None
         mean = self.mean if self.mean is not None else current
         if self.distribution == "normal":
-            dist = statistics.NormalDist(mean, self.sd)
-            return dist.inv_cdf(_truncated(dist, q, lo, hi))
+            return truncated_normal_quantile(q, mean, self.sd, lo, hi)
         if mean <= 0:
             raise ScenarioError(f"uncertainties: {self.parameter}: lognormal needs a positive "
                                 f"mean (the scenario's value is {current})")
         sigma2 = math.log1p((self.sd / mean) ** 2)
-        dist = statistics.NormalDist(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
         log_lo = math.log(lo) if lo is not None and lo > 0 else None
         log_hi = math.log(hi) if hi is not None and hi > 0 else None
-        return math.exp(dist.inv_cdf(_truncated(dist, q, log_lo, log_hi)))
+        value = math.exp(truncated_normal_quantile(q, math.log(mean) - sigma2 / 2,
+                                                   math.sqrt(sigma2), log_lo, log_hi))
+        return _clip(value, lo, hi)
 
 
-def _truncated(dist: statistics.NormalDist, q: float, lo: float | None,
-               hi: float | None) -> float:
-    a = dist.cdf(lo) if lo is not None else 0.0
-    b = dist.cdf(hi) if hi is not None else 1.0
-    return min(max(a + q * (b - a), P_EPS), 1 - P_EPS)
+def _clip(value: float, lo: float | None, hi: float | None) -> float:
+    """Keep a quantile inside its bounds against the last bit of rounding."""
+    if lo is not None:
+        value = max(value, lo)
+    if hi is not None:
+        value = min(value, hi)
+    return value
+
+
+def truncated_normal_quantile(q: float, mean: float, sd: float, lo: float | None,
+                              hi: float | None) -> float:
+    """The quantile at q of a normal(mean, sd) truncated to [lo, hi], by
+    `scipy.stats.truncnorm`, which stays exact far into the tails (a truncation ten standard
+    deviations from the mean still gives values spread over [lo, hi], where inverting the
+    untruncated CDF by hand lost all precision and returned one value outside the bounds)."""
+    from scipy import stats
+
+    a = -math.inf if lo is None else (lo - mean) / sd
+    b = math.inf if hi is None else (hi - mean) / sd
+    return _clip(float(stats.truncnorm.ppf(q, a, b, loc=mean, scale=sd)), lo, hi)
 
 
 # ----------------------------------------------------------------------------- key paths
@@ -131,10 +145,9 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-@functools.lru_cache(maxsize=1024)
-def locate(path: str, root: type[BaseModel]) -> Target:
-    """Follow `path` through the schema `root` (the `Scenario` model) to a numeric leaf, or raise
-    ValueError."""
+def leaf_types(path: str, root: type[BaseModel]) -> tuple[list[Any], FieldInfo | None]:
+    """The types a key path's value may take in the schema `root` (the alternatives of its
+    annotation, unwrapped) and its field, or ValueError if no such key."""
     options: list[Any] = [root]
     field: FieldInfo | None = None
     keys = path.split(".")
@@ -152,6 +165,14 @@ def locate(path: str, root: type[BaseModel]) -> Target:
         if not nxt:
             raise ValueError(f"no key {where!r} in the scenario schema (see `greensim schema`)")
         options, field = [a for o in nxt for a in _unwrap(o)], found if not key.isdigit() else None
+    return options, field
+
+
+@functools.lru_cache(maxsize=1024)
+def locate(path: str, root: type[BaseModel]) -> Target:
+    """Follow `path` through the schema `root` (the `Scenario` model) to a numeric leaf, or raise
+    ValueError."""
+    options, field = leaf_types(path, root)
     numeric = [o for o in options if o in (int, float)]
     if not numeric:
         raise ValueError(f"{path!r} is not a numeric parameter")
@@ -220,5 +241,5 @@ Uncertainties = tuple[Uncertainty, ...]
 """A scenario's `uncertainties:` section; its key paths are checked by `resolve`."""
 
 
-__all__ = ["Uncertainties", "Uncertainty", "hard_bounds", "locate", "plausible_range",
-           "resolve"]
+__all__ = ["Uncertainties", "Uncertainty", "hard_bounds", "leaf_types", "locate",
+           "plausible_range", "resolve", "truncated_normal_quantile"]
