@@ -26,7 +26,8 @@ venv: $(BIN)/.installed
 run: $(BIN)/.installed
 	$(BIN)/greensim run scenarios/no_transition.yaml scenarios/as_reported.yaml \
 		--until $(UNTIL) --replicates $(REPLICATES) --out $(OUT)
-	$(BIN)/greensim report $(OUT)/no_transition $(OUT)/as_reported --out $(OUT)/report.html
+	$(BIN)/greensim report $(OUT)/no_transition $(OUT)/as_reported --base no_transition \
+		--out $(OUT)/report.html
 
 test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -q

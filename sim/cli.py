@@ -161,7 +161,9 @@ def _progress(quiet: bool, desc: str) -> Iterator[tuple[Callable[[int], None],
 def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[str],
                replicates: int, precision: float | None, max_replicates: int, out: Path,
                seed: int, workers: int | None, scheduler: str | None, resume: bool,
-               max_failures: int | None, batch_size: int | None, quiet: bool) -> list[Path]:
+               max_failures: int | None, batch_size: int | None, quiet: bool,
+               check: Callable[[Sequence[Any]], None] | None = None) -> list[Path]:
+    """Run scenario files; `check(scenarios)`, if given, may refuse them before any run."""
     from sim.experiments.executors import default_workers
     from sim.experiments.replicates import run_scenarios
     from sim.scenario.load import load_scenario, with_end_date
@@ -170,6 +172,8 @@ def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ScenarioError(f"scenario names must be unique in one run, got {names}")
+    if check is not None:
+        check(scenarios)
     goal = f"precision {precision:g}" if precision else f"{replicates}"
     with _progress(quiet, f"{len(scenarios)} scenario(s) x {goal}") as (update, grow):
         summary = run_scenarios(scenarios, replicates=replicates, seed=seed, out=out,
@@ -244,14 +248,31 @@ def compare(inputs: tuple[Path, ...], years: tuple[str, ...], discount_rate: flo
             out: Path, overrides: tuple[str, ...], **run_options: Any) -> None:
     """Compare BASE with POLICY... (scenario files, run here, or run folders): mean and 95 % CI
     of every outcome, and each policy's paired difference from the base."""
-    from sim.analysis.compare import compare_folders, format_summary, write_summary
+    from sim.analysis.compare import (
+        Span,
+        check_periods,
+        compare_folders,
+        folder_span,
+        format_summary,
+        read_meta,
+        write_summary,
+    )
     from sim.analysis.outcomes import DISCOUNT_RATE_PER_YEAR, Period
 
     periods = [Period.parse(y) for y in years]
     files = [p for p in inputs if not p.is_dir()]
+
+    def check(scenarios: Sequence[Any]) -> None:  # --years within the runs, before running
+        spans: dict[str, Span | None] = {s.name: Span(s.start_date, s.end_date)
+                                         for s in scenarios}
+        for folder in (p for p in inputs if p.is_dir()):
+            meta = read_meta(folder)
+            spans[str(meta.get("scenario", folder.name))] = folder_span(folder, meta)
+        check_periods(periods, spans)
+
     ran = iter(_run_files(files, until=until, overrides=overrides, replicates=replicates,
                           precision=precision, max_replicates=max_replicates, out=out,
-                          **run_options) if files else [])
+                          check=check, **run_options) if files else [])
     folders = [p if p.is_dir() else next(ran) for p in inputs]
     rate = DISCOUNT_RATE_PER_YEAR if discount_rate is None else discount_rate
     summary = compare_folders(folders, periods, rate)
@@ -338,9 +359,10 @@ def sensitivity(sweep_dir: Path, only: tuple[str, ...]) -> None:
     """Sobol or Morris indices (SALib) of every outcome of the sweep in SWEEP_DIR."""
     import pandas as pd
 
-    from sim.analysis.sensitivity import run_sensitivity
+    from sim.analysis.sensitivity import index_caveats, run_sensitivity
 
     table, notes, paths = run_sensitivity(sweep_dir, list(only) or None)
+    notes = notes + index_caveats(table)
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.float_format", "{:.3f}".format):
         click.echo(table.drop(columns="method").to_string(index=False))
@@ -367,20 +389,29 @@ def outcomes() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: report.html beside the first run folder).")
 @click.option("--title", default=None, help="Title shown at the top of the report.")
+@click.option("--base", default=None, metavar="NAME",
+              help="The scenario every other is compared with (default: the first RUN_DIR "
+                   "given; the page says which).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="The language the page opens in; a switch on the page shows the other.")
 @click.option("--sensitivity", "sweep_dirs", multiple=True, type=click.Path(path_type=Path),
               help="A sweep folder analysed by `greensim sensitivity`: adds a section with its "
                    "indices (repeatable).")
 @_clean_errors
-def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None,
-           sweep_dirs: tuple[Path, ...]) -> None:
-    """Build one self-contained HTML report from RUN_DIRS (tables on disk, no rerun).
+def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None, base: str | None,
+           lang: str, sweep_dirs: tuple[Path, ...]) -> None:
+    """Build one self-contained HTML report from RUN_DIRS (tables on disk, no rerun), in
+    Chinese and English (--lang opens it in one; a switch on the page shows the other).
 
-    With --sensitivity SWEEP_DIR, the report also shows that sweep's sensitivity indices (bar
+    It opens with the answer: each scenario against the base (--base, default the first
+    RUN_DIR) as cards of the key outcomes' paired differences with 95 % intervals. With
+    --sensitivity SWEEP_DIR, the report also shows that sweep's sensitivity indices (bar
     charts per outcome and the table)."""
     from sim.report.page import build_report
 
     target = out or Path(run_dirs[0]).parent / "report.html"
-    path = build_report(list(run_dirs), target, title=title, sensitivity=list(sweep_dirs))
+    path = build_report(list(run_dirs), target, title=title, sensitivity=list(sweep_dirs),
+                        base=base, lang=lang)
     click.echo(f"wrote {path}")
 
 

@@ -14,6 +14,7 @@ from sim.analysis.compare import compare_folders, iter_replicates
 from sim.analysis.outcomes import Period
 from sim.analysis.stats import mean_ci, paired_ci, welch_ci
 from sim.cli import cli
+from sim.errors import GreensimError
 from sim.experiments.replicates import run_scenarios
 
 from .conftest import SCENARIOS, bundled
@@ -111,3 +112,62 @@ def test_compare_command_runs_files_and_writes_summary(tmp_path: Path) -> None:
                                      str(out / "as_reported"), "--out", str(tmp_path / "c2")])
     assert again.exit_code == 0, again.output
     assert "years: all" in again.output
+
+
+@pytest.mark.parametrize(("years", "needle"), [
+    ("2030", "--years 2030: the runs cover 2023-01-01 to 2024-12-31; expected years within "
+             "that span"),
+    ("2020-2021", "--years 2020-2021: the runs cover 2023-01-01 to 2024-12-31; expected years "
+                  "within that span"),
+    ("2024-2030", "--years 2024-2030: the runs cover 2023-01-01 to 2024-12-31, so 2025-2030 "
+                  "would be missing and outcomes per year would be averaged over 1 of the 7 "
+                  "years asked; expected years within that span"),
+    ("2021-2023", "--years 2021-2023: the runs cover 2023-01-01 to 2024-12-31, so 2021-2022"),
+], ids=["after", "before", "partly-after", "partly-before"])
+def test_compare_refuses_years_outside_the_runs(two_runs: list[Path], tmp_path: Path,
+                                                years: str, needle: str) -> None:
+    """--years wholly or partly outside the runs' span exits 2 with one line naming the
+    option, the period asked and the span; nothing is written; `all` still works."""
+    out = tmp_path / "c"
+    res = CliRunner().invoke(cli, ["compare", *map(str, two_runs), "--years", "all",
+                                   "--years", years, "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert needle in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_compare_folders_refuses_years_outside_the_runs(two_runs: list[Path]) -> None:
+    """The library call checks the period too (GreensimError), before reading any table."""
+    with pytest.raises(GreensimError, match=r"--years 2030: the runs cover 2023-01-01 to "
+                                            r"2024-12-31"):
+        compare_folders(two_runs, [Period(2030, 2030)], 0.035)
+    summary = compare_folders(two_runs, [Period(), Period(2023, 2024)], 0.035)
+    assert set(summary["period"]) == {"all", "2023-2024"}
+
+
+def test_compare_span_from_the_tables_without_run_json_dates(two_runs: list[Path],
+                                                             tmp_path: Path) -> None:
+    """A run folder whose run.json lacks start/until takes its span from its tables' dates."""
+    import json
+    import shutil
+
+    folder = tmp_path / "old"
+    shutil.copytree(two_runs[0], folder)
+    meta = json.loads((folder / "run.json").read_text())
+    del meta["start"], meta["until"]
+    (folder / "run.json").write_text(json.dumps(meta))
+    with pytest.raises(GreensimError, match=r"--years 2026: the runs cover 2023-01-.. to "
+                                            r"2024-12-.. \(dates in the tables\)"):
+        compare_folders([folder], [Period(2026, 2026)], 0.035)
+
+
+def test_compare_refuses_years_before_running_files(tmp_path: Path) -> None:
+    """With scenario files, a --years past --until is refused before anything runs."""
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(cli, [
+        "compare", str(SCENARIOS / "no_transition.yaml"), str(SCENARIOS / "as_reported.yaml"),
+        "--until", "2024-06-30", "-n", "2", "-j", "1", "-q", "--out", str(out),
+        "--years", "2030"])
+    assert res.exit_code == 2, res.output
+    assert "--years 2030: the runs cover 2023-01-01 to 2024-06-30" in res.output
+    assert not out.exists()

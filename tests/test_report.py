@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report.figures import build_sections, monthly_band, ranked_first_share
+from sim.report.figures import monthly_band, ranked_first_share
+from sim.report.i18n import Tr
 from sim.report.page import (
     ReportError,
     RunData,
@@ -24,6 +25,7 @@ from sim.report.page import (
     section_order,
     spending_levers,
 )
+from sim.report.sections import build_sections
 
 SECTIONS = (("exit", 9.0), ("entry", 0.0), ("middle", 4.5))  # deliberately not in river order
 VILLAGES = (("Dongcun", "east"), ("Xicun", "west"))
@@ -129,11 +131,13 @@ def test_report_is_self_contained(runs: list[Path], tmp_path: Path) -> None:
     assert text.count("plotly.js v") == 1  # the version banner at the top of the bundle
     assert 'src="http' not in text and "src='http" not in text
     assert "no_transition" in text and "as_reported" in text
-    assert 'id="fig-water-class"' in text and 'id="fig-load-sources"' in text
+    assert 'id="fig-en-water-class"' in text and 'id="fig-en-load-sources"' in text
     assert "livestock" in text  # load sources are detected generically
-    assert 'id="fig-spending"' in text and "shared facility" in text  # levers found by name
-    assert 'id="fig-connected-saving"' in text
-    assert all(f'id="{slug}"' in text for slug in (*NEW_SECTIONS, *NEW_FIGURES))
+    assert 'id="fig-en-spending"' in text and "shared facility" in text  # levers found by name
+    assert 'id="fig-en-connected-saving"' in text
+    for lang in ("zh", "en"):  # every section and figure, in each language
+        assert all(f'id="{lang}-{slug}"' in text for slug in NEW_SECTIONS)
+        assert all(f'id="fig-{lang}-{slug[4:]}"' in text for slug in NEW_FIGURES)
     assert "closed &lt;by&gt; order" in text  # event text is escaped
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
 
@@ -213,8 +217,8 @@ def test_optional_columns_and_partial_year(tmp_path: Path) -> None:
     pd.read_parquet(path)[["scenario", "replicate", "date", "tp_kg_households"]].to_parquet(path)
     text = build_report([folder], tmp_path / "lean.html").read_text(encoding="utf-8")
     assert "partial years omitted: 2026 (6 months)" in text
-    assert 'id="fig-load-sources"' in text and 'id="fig-income"' not in text
-    assert 'id="fig-spending"' not in text and 'id="fig-connected-saving"' not in text
+    assert 'id="fig-en-load-sources"' in text and 'id="fig-income"' not in text
+    assert 'id="fig-en-spending"' not in text and 'id="fig-en-connected-saving"' not in text
     assert not any(slug in text for slug in (*NEW_SECTIONS, *NEW_FIGURES))
     assert "River and workshops" in text  # the water section stays
     keys = key_figures(load_run(folder))
@@ -244,7 +248,7 @@ def test_spending_levers_and_empty_scenario_lines(runs: list[Path]) -> None:
     """Spending levers are detected by name (the total is the fallback), and a scenario whose
     connected_saving_share is all NaN draws no line."""
     town = pd.DataFrame(columns=["public_spending_yuan", "public_spending_yuan_road_repair"])
-    assert spending_levers(town) == [("public_spending_yuan_road_repair", "road repair")]
+    assert spending_levers(town) == [("public_spending_yuan_road_repair", "road_repair")]
     assert spending_levers(town[["public_spending_yuan"]]) == [("public_spending_yuan", "total")]
     assert spending_levers(pd.DataFrame(columns=["x"])) == []
     path = runs[0] / "township.parquet"
@@ -284,7 +288,8 @@ def test_old_and_new_runs_together(runs: list[Path], tmp_path: Path) -> None:
     town = pd.read_parquet(path)
     town.drop(columns=list(_new_columns(0, pd.Timestamp("2024-01-01"), 0))).to_parquet(path)
     loaded = [load_run(r) for r in runs]
-    sections = build_sections(loaded, {"no_transition": "#000000", "as_reported": "#ff0000"})
+    sections = build_sections(loaded, {"no_transition": "#000000", "as_reported": "#ff0000"},
+                              Tr("en"))
     assert [slug for slug, _, _ in sections] == ["water", "tourism", "farms", "life"]
     figures = {slug: fig for _, _, figs in sections for slug, _, _, fig in figs}
     for slug in ("tourism-visits", "farm-income", "satisfaction"):

@@ -177,7 +177,7 @@ def test_model_sweep_and_sensitivity_commands(tmp_path: Path) -> None:
                                    "--out", str(page)])
     assert rep.exit_code == 0, rep.output
     text = page.read_text(encoding="utf-8")
-    assert 'id="sec-sensitivity"' in text and 'id="fig-sens-0-cod_t_per_yr"' in text
+    assert 'id="en-sec-sensitivity"' in text and 'id="fig-en-sens-0-cod_t_per_yr"' in text
     assert text.count("plotly.js v") == 1 and "Morris elementary effects" in text
     assert "levers.shared_facility.build_months" in text and "mu_star" in text
 

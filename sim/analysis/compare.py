@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,81 @@ def read_meta(folder: Path) -> dict[str, Any]:
         raise GreensimError(f"{folder}: not a run folder (no run.json)") from None
     except (OSError, ValueError) as exc:
         raise GreensimError(f"{path}: cannot read ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a run covers: its first and last simulated day (`from_tables`: read from its
+    tables' dates, its run.json giving none)."""
+
+    start: date
+    until: date
+    from_tables: bool = False
+
+
+def _meta_date(folder: Path, meta: Mapping[str, Any], key: str) -> date | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise GreensimError(f"{Path(folder) / 'run.json'}: {key}: {value!r} is not a date "
+                            f"(expected YYYY-MM-DD)") from None
+
+
+def folder_span(folder: Path, meta: Mapping[str, Any] | None = None) -> Span | None:
+    """The days a run folder covers: run.json's `start` and `until`, or else the first and last
+    date of its township table (None if that table has no rows)."""
+    folder = Path(folder)
+    meta = read_meta(folder) if meta is None else meta
+    start, until = _meta_date(folder, meta, "start"), _meta_date(folder, meta, "until")
+    if start is not None and until is not None:
+        return Span(start, until)
+    path = folder / "township.parquet"
+    if not path.is_file():
+        raise GreensimError(f"{folder}: not a run folder (no township.parquet)")
+    dates = pd.to_datetime(pq.read_table(path, columns=["date"]).column("date").to_pandas())
+    if dates.empty or dates.isna().all():
+        return None
+    return Span(dates.min().date(), dates.max().date(), from_tables=True)
+
+
+def check_periods(periods: Sequence[Period], spans: Mapping[str, Span | None]) -> None:
+    """Refuse (GreensimError) a period with a year outside the span every run covers: its
+    outcomes would be NaN, or per-year figures averaged over fewer years than asked. `all`
+    always passes, as do spans that are unknown (None)."""
+    known = {name: s for name, s in spans.items() if s is not None}
+    dated = [p for p in periods if p.first is not None and p.last is not None]
+    if not dated or not known:
+        return
+    start = max(s.start for s in known.values())
+    until = min(s.until for s in known.values())
+    source = " (dates in the tables)" if any(s.from_tables for s in known.values()) else ""
+    each = "; ".join(f"{name}: {s.start} to {s.until}" for name, s in known.items())
+    if len({(s.start, s.until) for s in known.values()}) == 1:
+        cover = f"the runs cover {start} to {until}{source}"
+    elif start <= until:
+        cover = f"the runs all cover {start} to {until}{source} ({each})"
+    else:
+        cover = f"the runs share no day{source} ({each})"
+    first, last = start.year, until.year
+    within = (f"expected years within that span ({Period(first, last).label}) or 'all'"
+              if first <= last else "expected 'all'")
+    for p in dated:
+        assert p.first is not None and p.last is not None
+        if first <= p.first and p.last <= last:
+            continue
+        inside = max(0, min(p.last, last) - max(p.first, first) + 1)
+        if inside == 0:
+            raise GreensimError(f"--years {p.label}: {cover}; {within}")
+        missing = [Period(a, b).label for a, b in ((p.first, first - 1), (last + 1, p.last))
+                   if a <= b]
+        asked = p.last - p.first + 1
+        raise GreensimError(
+            f"--years {p.label}: {cover}, so {' and '.join(missing)} would be missing and "
+            f"outcomes per year would be averaged over {inside} of the {asked} years asked; "
+            f"{within}")
 
 
 def _iter_table(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -160,15 +237,18 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
 
 def compare_folders(folders: Sequence[Path], periods: Sequence[Period],
                     discount_rate: float) -> pd.DataFrame:
-    """The summary of run folders, the first being the base."""
-    runs = []
-    for folder in folders:
+    """The summary of run folders, the first being the base. A period with years outside the
+    span the runs cover is refused (`check_periods`) before any table is read."""
+    entries = []  # (scenario name, folder, run.json)
+    for folder in map(Path, folders):
         meta = read_meta(folder)
-        runs.append((str(meta.get("scenario", Path(folder).name)), int(meta.get("seed", -1)),
-                     replicate_outcomes(folder, periods, discount_rate)))
-    names = [r[0] for r in runs]
+        entries.append((str(meta.get("scenario", folder.name)), folder, meta))
+    names = [name for name, _, _ in entries]
     if len(set(names)) != len(names):
         raise GreensimError(f"compare: scenario names must be unique, got {names}")
+    check_periods(periods, {name: folder_span(folder, meta) for name, folder, meta in entries})
+    runs = [(name, int(meta.get("seed", -1)), replicate_outcomes(folder, periods, discount_rate))
+            for name, folder, meta in entries]
     return summarize(runs)
 
 
@@ -208,5 +288,5 @@ def write_summary(summary: pd.DataFrame, out: Path) -> list[Path]:
     return [out / "summary.csv", out / "summary.parquet"]
 
 
-__all__ = ["compare_folders", "format_summary", "iter_replicates", "read_meta",
-           "replicate_outcomes", "summarize", "write_summary"]
+__all__ = ["Span", "check_periods", "compare_folders", "folder_span", "format_summary",
+           "iter_replicates", "read_meta", "replicate_outcomes", "summarize", "write_summary"]

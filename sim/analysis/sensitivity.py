@@ -7,7 +7,9 @@
 Each design point's outcome is the mean over its replicates (replicate k of every point shares
 its random streams, so the mean mostly removes the model's own noise). Written beside the
 sweep as sensitivity.csv / sensitivity.parquet, and as a page of bar charts (sensitivity.html,
-self-contained, opens offline).
+self-contained, opens offline). Sobol S1/ST and the delta method's delta/S1 lie in [0, 1] in
+theory, but their estimates and CIs can leave it from sampling error: `index_caveats` says so in
+plain words (printed by `greensim sensitivity`, listed on the page).
 """
 
 from __future__ import annotations
@@ -120,6 +122,62 @@ def _salib(kind: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray,
         return delta.analyze(problem, x, y, seed=seed)
 
 
+BOUNDED_INDICES = ("S1", "ST", "delta")
+"""Index columns that lie in [0, 1] in theory (Sobol S1/ST, delta and the delta method's S1).
+Morris mu*, sigma and mu are in the outcome's units and unbounded."""
+
+
+def _num(value: float) -> str:
+    """A number for a sentence: two decimals (more for a small one), a real minus sign."""
+    text = f"{value:.2f}"
+    if value != 0 and abs(value) < 0.01:
+        text = f"{value:.1g}"
+    return text.replace("-", "\N{MINUS SIGN}")
+
+
+def index_caveats(table: pd.DataFrame) -> list[str]:
+    """Plain-language caveats on a sensitivity table (as `analyze` returns or
+    `load_sensitivity` reads it): one per outcome, parameter and index whose estimate or 95 %
+    CI (estimate ± its `_conf`) lies outside 0–1. The indices checked are `BOUNDED_INDICES`;
+    Morris tables get none. An empty list when every index and CI lies within 0–1.
+
+    Such values come only from sampling error (Saltelli/Jansen and delta estimators, and their
+    bootstrap CIs, with few samples): an index below 0 reads as about 0, one above 1 as about 1,
+    and more samples (`--samples`) narrow it. Used by `greensim sensitivity` (as `note:` lines),
+    sensitivity.html and the report.
+    """
+    tolerance = 1e-9
+    caveats: list[str] = []
+    columns = [c for c in table.columns if c in BOUNDED_INDICES]
+    for _, row in table.iterrows():
+        for col in columns:
+            value = float(row[col])
+            if not np.isfinite(value):
+                continue
+            conf = float(row[f"{col}_conf"]) if f"{col}_conf" in table.columns else np.nan
+            low, high = (value - conf, value + conf) if np.isfinite(conf) else (value, value)
+            what = f"{col} of {row['parameter']} for {row['outcome']} is {_num(value)}"
+            remedy = "use more samples (--samples) to narrow it"
+            ci = f"{_num(low)} to {_num(high)}"
+            if value < -tolerance or value > 1 + tolerance:
+                below = value < 0
+                shown = f"{what} (CI {ci})" if np.isfinite(conf) else what
+                caveats.append(
+                    f"{shown}: {'below 0' if below else 'above 1'} only from sampling error"
+                    f"{'' if below else ' (an index is at most 1)'}; read it as about "
+                    f"{0 if below else 1}, and {remedy}")
+                continue
+            ends = [(side, edge) for side, edge, out in (
+                ("below 0", "lower end as 0", low < -tolerance),
+                ("above 1", "upper end as 1", high > 1 + tolerance)) if out]
+            if ends:
+                caveats.append(
+                    f"{what}, but its CI ({ci}) reaches {' and '.join(e[0] for e in ends)} only "
+                    f"from sampling error; read its {' and '.join(e[1] for e in ends)}, and "
+                    f"{remedy}")
+    return caveats
+
+
 def index_figures(table: pd.DataFrame) -> list[tuple[str, go.Figure]]:
     """One bar chart per outcome of a sensitivity table: each index per parameter, with its
     95 % confidence interval as error bars where SALib gives one."""
@@ -147,6 +205,12 @@ def figure_page(table: pd.DataFrame, title: str) -> str:
     for k, (name, fig) in enumerate(index_figures(table)):
         parts.append(pio.to_html(fig, include_plotlyjs=k == 0, full_html=False,
                                  div_id=f"sens-{name}"))
+    caveats = index_caveats(table)
+    if caveats:
+        parts.append("<h2>Read with care</h2><p>These indices lie in 0–1 in theory; the "
+                     "estimates or CIs below leave it only from sampling error.</p><ul>")
+        parts.extend(f"<li>{html.escape(c)}</li>" for c in caveats)
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -190,5 +254,5 @@ def run_sensitivity(folder: Path, only: list[str] | None = None
     return table, notes, [folder / f"sensitivity.{e}" for e in ("csv", "parquet", "html")]
 
 
-__all__ = ["META_COLUMNS", "analyze", "figure_page", "index_figures", "load_sensitivity",
-           "load_sweep", "run_sensitivity"]
+__all__ = ["BOUNDED_INDICES", "META_COLUMNS", "analyze", "figure_page", "index_caveats",
+           "index_figures", "load_sensitivity", "load_sweep", "run_sensitivity"]

@@ -7,9 +7,10 @@ is skipped, so the same code serves runs written before and after a column was a
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,10 +22,10 @@ from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
 from sim.report.data import RunData
+from sim.report.i18n import Tr
 
 LOAD_COLUMN = re.compile(r"^(cod|nh3n|tp)_kg_(.+)$")
-POLLUTANTS: tuple[tuple[str, str], ...] = (("cod", "COD"), ("nh3n", "NH3-N"), ("tp", "TP"))
-CLASS_LABELS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "worse than V")
+POLLUTANTS: tuple[str, ...] = ("cod", "nh3n", "tp")
 TARGET_CLASS = 3
 SCENARIO_COLOURS: tuple[str, ...] = tuple(qualitative.Plotly)
 SOURCE_COLOURS: tuple[str, ...] = tuple(qualitative.Set2)
@@ -53,9 +54,32 @@ def _band(groups: SeriesGroupBy) -> pd.DataFrame:
                          "hi": groups.quantile(0.95), "n": groups.count()})
 
 
+_BANDS: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+@contextlib.contextmanager
+def shared_bands() -> Iterator[None]:
+    """Within this block, `annual_band` of the same frame, column and aggregation is worked out
+    once (the page draws every figure in two languages from the same numbers)."""
+    try:
+        yield
+    finally:
+        _BANDS.clear()
+
+
 def annual_band(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
     """Per year: mean, 5 % and 95 % quantiles (lo, hi) and count n across replicates, and the
     fewest months a replicate covers; sums keep only years with 12 months."""
+    key = (id(frame), column, how)
+    hit = _BANDS.get(key)
+    if hit is not None and hit[0] is frame:  # the frame is kept alive with it: ids stay apart
+        return hit[1].copy()
+    band = _annual_band(frame, column, how)
+    _BANDS[key] = (frame, band)
+    return band.copy()
+
+
+def _annual_band(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
     values = annual_values(frame, column, how)
     if how == "sum":
         values = values[values["months"] == 12]
@@ -116,15 +140,17 @@ def ranked_first_share(township: pd.DataFrame) -> pd.DataFrame:
 
 
 def _add_band(fig: go.Figure, band: pd.DataFrame, name: str, colour: str, *, x: str = "year",
-              row: int | None = None, col: int | None = None, legend: bool = True) -> None:
-    """Add a shaded 5–95 % band (two traces, ``tonexty``) and the mean line of one scenario."""
+              row: int | None = None, col: int | None = None, legend: bool = True,
+              label: str | None = None) -> None:
+    """Add a shaded 5–95 % band (two traces, ``tonexty``) and the mean line of one scenario
+    (`name` groups its traces; `label`, in the page's language, is shown)."""
     edge = {"x": band[x], "mode": "lines", "legendgroup": name, "hoverinfo": "skip",
             "line": {"width": 0}, "showlegend": False}
     fig.add_trace(go.Scatter(y=band["lo"], **edge), row=row, col=col)
     fig.add_trace(go.Scatter(y=band["hi"], fill="tonexty", **edge,
                              fillcolor="rgba({},{},{},0.2)".format(*hex_to_rgb(colour))),
                   row=row, col=col)
-    fig.add_trace(go.Scatter(x=band[x], y=band["mean"], name=name, legendgroup=name,
+    fig.add_trace(go.Scatter(x=band[x], y=band["mean"], name=label or name, legendgroup=name,
                              mode="lines" if x == "date" else "lines+markers",
                              line={"color": colour}, showlegend=legend), row=row, col=col)
 
@@ -163,24 +189,25 @@ def class_grid(sections: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return median.unstack("date").reindex(order), share.unstack("date").reindex(order)
 
 
-def fig_water_class(runs: Sequence[RunData]) -> go.Figure | None:
+def fig_water_class(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     """One heatmap per scenario: sections (rows) × months, coloured by the median class."""
     scale = [[(i + k) / len(CLASS_COLOURS), c] for i, c in enumerate(CLASS_COLOURS) for k in (0, 1)]
     fig = make_subplots(rows=len(runs), cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                        subplot_titles=[r.name for r in runs])
+                        subplot_titles=[tr.name("scenario", r.name) for r in runs])
+    labels_all = [tr.class_label(k) for k in range(1, len(CLASS_COLOURS) + 1)]
     for i, run in enumerate(runs, start=1):
         median, share = class_grid(run.sections)
-        labels = median.map(lambda v: "" if pd.isna(v) else CLASS_LABELS[int(v) - 1])
+        labels = median.map(lambda v: "" if pd.isna(v) else labels_all[int(v) - 1])
         fig.add_trace(go.Heatmap(
             z=median.to_numpy(), x=median.columns, y=list(median.index), text=labels.to_numpy(),
             customdata=share.to_numpy(), zmin=0.5, zmax=len(CLASS_COLOURS) + 0.5,
-            colorscale=scale, showscale=i == 1, ygap=2, name=run.name,
-            colorbar={"title": {"text": "class"}, "tickvals": list(range(1, 7)),
-                      "ticktext": list(CLASS_LABELS)},
-            hovertemplate="%{y}, %{x|%b %Y}: class %{text}<br>%{customdata:.0%} of replicates "
-                          f"meet class {CLASS_LABELS[TARGET_CLASS - 1]}<extra>{run.name}</extra>",
+            colorscale=scale, showscale=i == 1, ygap=2, name=tr.name("scenario", run.name),
+            colorbar={"title": {"text": tr("fig.water_class.bar")},
+                      "tickvals": list(range(1, 7)), "ticktext": labels_all},
+            hovertemplate=tr("fig.water_class.hover", target=tr.class_label(TARGET_CLASS))
+            + f"<extra>{tr.name('scenario', run.name)}</extra>",
         ), row=i, col=1)
-    fig.update_yaxes(autorange="reversed", title_text="section")
+    fig.update_yaxes(autorange="reversed", title_text=tr("fig.water_class.axis"))
     fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period")
     rows = max(len(trace.y) for trace in fig.data)
     return _finish(fig, len(runs) * (34 * rows + 70) + 60, dtick=None, hover="closest") \
@@ -189,14 +216,15 @@ def fig_water_class(runs: Sequence[RunData]) -> go.Figure | None:
 
 def fig_annual_lines(
     runs: Sequence[RunData], colours: dict[str, str], column: str, how: How, *, y_title: str,
-    percent: bool = False, height: int = 420,
+    tr: Tr, percent: bool = False, height: int = 420,
 ) -> go.Figure | None:
     """Annual mean and 5–95 % band of one township column per scenario (None if absent);
     ``percent`` shows a share from 0 %."""
     fig = go.Figure()
     for run in runs:
         if has_data(run.township, column):
-            _add_band(fig, annual_band(run.township, column, how), run.name, colours[run.name])
+            _add_band(fig, annual_band(run.township, column, how), run.name, colours[run.name],
+                      label=tr.name("scenario", run.name))
     fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else None,
                      rangemode="tozero" if percent else "normal")
     fig = _finish(fig, height)
@@ -211,41 +239,43 @@ class Panel:
 
     column: str
     how: How
-    title: str
+    title: str  # catalogue keys
     y_title: str
-    scale: float = 1.0
+    scale: float = 1.0  # 0: money, in the page's unit (万元 or million yuan)
     percent: bool = False
     per_capita: bool = False
     zero: bool = True
 
-    def values(self, town: pd.DataFrame) -> pd.DataFrame | None:
+    def values(self, town: pd.DataFrame, tr: Tr) -> pd.DataFrame | None:
         """The scaled column as ``_v`` (None when absent), ready for ``annual_band``."""
         if not has_data(town, self.column) or (self.per_capita and "population" not in town):
             return None
-        value = town[self.column] / (town["population"] if self.per_capita else 1) / self.scale
+        scale = self.scale or tr.money_scale
+        value = town[self.column] / (town["population"] if self.per_capita else 1) / scale
         return town[["replicate", "date"]].assign(_v=value)
 
 
-def fig_panels(runs: Sequence[RunData], colours: dict[str, str], panels: Sequence[Panel], *,
-               cols: int | None = None, row_height: int = 330) -> go.Figure | None:
+def fig_panels(runs: Sequence[RunData], colours: dict[str, str], panels: Sequence[Panel],
+               tr: Tr, *, cols: int | None = None, row_height: int = 330) -> go.Figure | None:
     """Side-by-side annual mean lines with 5–95 % bands per scenario, one subplot per panel
     that has data in some run (None when none has)."""
-    found = [(p, [(r, v) for r in runs if (v := p.values(r.township)) is not None])
+    found = [(p, [(r, v) for r in runs if (v := p.values(r.township, tr)) is not None])
              for p in panels]
     found = [(p, data) for p, data in found if data]
     if not found:
         return None
     cols = min(cols or len(found), len(found))
     rows = math.ceil(len(found) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[p.title for p, _ in found],
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[tr(p.title) for p, _ in found],
                         horizontal_spacing=0.22 / cols + 0.03, vertical_spacing=0.3 / rows)
     seen: set[str] = set()
     for k, (panel, data) in enumerate(found):
         row, col = k // cols + 1, k % cols + 1
         for run, values in data:
             _add_band(fig, annual_band(values, "_v", panel.how), run.name, colours[run.name],
-                      legend=_first(seen, run.name), row=row, col=col)
-        fig.update_yaxes(title_text=panel.y_title, row=row, col=col, **(
+                      legend=_first(seen, run.name), row=row, col=col,
+                      label=tr.name("scenario", run.name))
+        fig.update_yaxes(title_text=tr(panel.y_title), row=row, col=col, **(
             {"tickformat": ".0%", "hoverformat": ".1%"} if panel.percent else {}),
             rangemode="tozero" if panel.zero or panel.percent else "normal")
     fig = _finish(fig, row_height * rows + 90)
@@ -254,60 +284,64 @@ def fig_panels(runs: Sequence[RunData], colours: dict[str, str], panels: Sequenc
     return fig
 
 
-def fig_load_sources(runs: Sequence[RunData]) -> go.Figure | None:
+def fig_load_sources(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     """Stacked annual tonnes by source (full years, mean of replicates): one row per pollutant,
     one column per scenario."""
     sources = list(dict.fromkeys(s for r in runs for _, _, s in load_columns(r.township.columns)))
     src_colour = {s: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, s in enumerate(sources)}
-    row, seen = {code: i for i, (code, _) in enumerate(POLLUTANTS, start=1)}, set[str]()
+    row, seen = {code: i for i, code in enumerate(POLLUTANTS, start=1)}, set[str]()
     fig = make_subplots(rows=len(POLLUTANTS), cols=len(runs), shared_xaxes=True,
-                        shared_yaxes=True, subplot_titles=[r.name for r in runs],
+                        shared_yaxes=True,
+                        subplot_titles=[tr.name("scenario", r.name) for r in runs],
                         vertical_spacing=0.06, horizontal_spacing=0.03)
     for j, run in enumerate(runs, start=1):
         for column, code, source in sorted(load_columns(run.township.columns),
                                            key=lambda c: sources.index(c[2])):
             band = annual_band(run.township, column, "sum")
-            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / 1000, name=source,
+            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / 1000,
+                                 name=tr.name("source", source),
                                  legendgroup=source, marker_color=src_colour[source],
                                  showlegend=_first(seen, source)), row=row[code], col=j)
-    for i, (_, label) in enumerate(POLLUTANTS, start=1):
-        fig.update_yaxes(title_text=f"{label} (t / year)", row=i, col=1)
+    for i, code in enumerate(POLLUTANTS, start=1):
+        fig.update_yaxes(title_text=f"{tr(f'pollutant.{code}')} ({tr('unit.t_per_year')})",
+                         row=i, col=1)
     fig.update_layout(barmode="stack")
     return _finish(fig, 260 * len(POLLUTANTS) + 110, dtick=1 if len(runs) < 3 else 2)
 
 
-def fig_workshops(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
+def fig_workshops(runs: Sequence[RunData], colours: dict[str, str],
+                  tr: Tr) -> go.Figure | None:
     """End-of-year workshops (open / connected / discharging untreated) and jobs, per run."""
-    panels = (("workshops_open", "open", 1, "solid"),
-              ("workshops_connected", "connected", 1, "dash"),
-              ("workshops_discharging", "discharging untreated", 1, "dot"),
-              ("workshop_jobs", "jobs", 2, "solid"))
+    panels = (("workshops_open", tr("fig.workshops.open"), 1, "solid"),
+              ("workshops_connected", tr("fig.workshops.connected"), 1, "dash"),
+              ("workshops_discharging", tr("fig.workshops.discharging"), 1, "dot"),
+              ("workshop_jobs", tr("fig.workshops.jobs"), 2, "solid"))
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=[
-        "workshops: solid open, dashed connected, dotted discharging untreated", "jobs"])
+        tr("fig.workshops.panel"), tr("fig.workshops.jobs")])
     seen: set[str] = set()
     for run in runs:
         for column, label, col, dash in panels:
             if column in run.township.columns:
                 band = annual_band(run.township, column, "last")
                 fig.add_trace(go.Scatter(x=band["year"], y=band["mean"], mode="lines+markers",
-                                         name=run.name, legendgroup=run.name,
+                                         name=tr.name("scenario", run.name),
+                                         legendgroup=run.name,
                                          showlegend=_first(seen, run.name),
                                          line={"color": colours[run.name], "dash": dash},
                                          hovertemplate=f"{label}: %{{y:,.4~r}}"), row=1, col=col)
-    for col, text in ((1, "workshops at year end"), (2, "workshop jobs at year end")):
+    for col, text in ((1, tr("fig.workshops.axis")), (2, tr("fig.workshops.jobs_axis"))):
         fig.update_yaxes(title_text=text, rangemode="tozero", row=1, col=col)
     return _finish(fig, 430)
 
 
 def spending_levers(township: pd.DataFrame) -> list[tuple[str, str]]:
-    """(column, label) of each ``public_spending_yuan_<lever>`` column, else of the total."""
-    found = [(c, m.group(1).replace("_", " ")) for c in township.columns
-             if (m := SPENDING_COLUMN.match(c))]
+    """(column, lever) of each ``public_spending_yuan_<lever>`` column, else of the total."""
+    found = [(c, m.group(1)) for c in township.columns if (m := SPENDING_COLUMN.match(c))]
     total = [("public_spending_yuan", "total")] if "public_spending_yuan" in township else []
     return found or total
 
 
-def fig_spending(runs: Sequence[RunData]) -> go.Figure | None:
+def fig_spending(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     """Public spending per full year by lever, stacked, one panel per scenario (million yuan)."""
     levers = {r.name: spending_levers(r.township) for r in runs}
     shown = [r for r in runs if levers[r.name]]
@@ -315,21 +349,23 @@ def fig_spending(runs: Sequence[RunData]) -> go.Figure | None:
     colour = {s: SPENDING_COLOURS[i % len(SPENDING_COLOURS)] for i, s in enumerate(labels)}
     seen: set[str] = set()
     fig = make_subplots(rows=1, cols=max(len(shown), 1), shared_yaxes=True,
-                        horizontal_spacing=0.03, subplot_titles=[r.name for r in shown])
+                        horizontal_spacing=0.03,
+                        subplot_titles=[tr.name("scenario", r.name) for r in shown])
     for j, run in enumerate(shown, start=1):
         total = 0.0
         for column, label in levers[run.name]:
             band = annual_band(run.township, column, "sum")
             total += float(band["mean"].abs().sum())
-            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / 1e6, name=label,
+            fig.add_trace(go.Bar(x=band["year"], y=band["mean"] / tr.money_scale,
+                                 name=tr.name("lever", label),
                                  legendgroup=label, marker_color=colour[label],
                                  showlegend=_first(seen, label)), row=1, col=j)
         if total == 0:
             axis = "" if j == 1 else j
-            fig.add_annotation(text="no public spending", showarrow=False, font={"size": 14},
+            fig.add_annotation(text=tr("fig.spending.none"), showarrow=False, font={"size": 14},
                                x=0.5, y=0.5, xref=f"x{axis} domain", yref=f"y{axis} domain")
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text="million yuan / year", row=1, col=1)
+    fig.update_yaxes(title_text=tr("money.per_year"), row=1, col=1)
     fig = _finish(fig, 400, dtick=1 if len(shown) < 3 else 2)
     if fig is not None and len(labels) > 5:  # too many levers for one line above the plot:
         fig.update_layout(margin_r=160, legend={  # a column beside it, in stacking order
@@ -338,7 +374,8 @@ def fig_spending(runs: Sequence[RunData]) -> go.Figure | None:
     return fig
 
 
-def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
+def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str],
+                     tr: Tr) -> go.Figure | None:
     """Left: monthly mean satisfaction of all residents (band) and the quarterly survey
     (markers, 5–95 % bars); right: share of replicates ranked first in the county per survey."""
     score = [r for r in runs if has_data(r.township, "satisfaction_mean")
@@ -346,9 +383,8 @@ def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str]) -> go.Fig
     rank = [r for r in runs if has_data(r.township, "satisfaction_rank")]
     if not score and not rank:
         return None
-    titles = [t for t, shown in (("satisfaction score (0–100): line all residents, "
-                                  "◆ quarterly survey", score),
-                                 ("replicates ranked first in the county", rank)) if shown]
+    titles = [t for t, shown in ((tr("fig.satisfaction.score"), score),
+                                 (tr("fig.satisfaction.rank"), rank)) if shown]
     fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.1,
                         column_widths=[0.6, 0.4] if len(titles) == 2 else None)
     seen: set[str] = set()
@@ -356,11 +392,13 @@ def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str]) -> go.Fig
         colour = colours[run.name]
         if has_data(run.township, "satisfaction_mean"):
             _add_band(fig, monthly_band(run.township, "satisfaction_mean"), run.name, colour,
-                      x="date", row=1, col=1, legend=_first(seen, run.name))
+                      x="date", row=1, col=1, legend=_first(seen, run.name),
+                      label=tr.name("scenario", run.name))
         if has_data(run.township, "satisfaction_survey"):
             band = monthly_band(run.township, "satisfaction_survey")
             fig.add_trace(go.Scatter(
-                x=band["date"], y=band["mean"], mode="markers", name=f"{run.name} survey",
+                x=band["date"], y=band["mean"], mode="markers",
+                name=tr("fig.satisfaction.survey", name=tr.name("scenario", run.name)),
                 legendgroup=run.name, showlegend=False,
                 marker={"color": colour, "symbol": "diamond", "size": 7},
                 error_y={"type": "data", "symmetric": False, "array": band["hi"] - band["mean"],
@@ -369,127 +407,26 @@ def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str]) -> go.Fig
     for run in rank:
         share = ranked_first_share(run.township)
         fig.add_trace(go.Scatter(x=share["date"], y=share["share"], mode="lines+markers",
-                                 name=run.name, legendgroup=run.name,
+                                 name=tr.name("scenario", run.name), legendgroup=run.name,
                                  showlegend=_first(seen, run.name), customdata=share["n"],
                                  line={"color": colours[run.name]},
-                                 hovertemplate="%{y:.0%} of %{customdata}"),
+                                 hovertemplate=tr("fig.satisfaction.rank_hover")),
                       row=1, col=len(titles))
     fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period", hoverformat="%b %Y")
     if score:
-        fig.update_yaxes(title_text="score (0–100)", hoverformat=".1f", row=1, col=1)
+        fig.update_yaxes(title_text=tr("fig.satisfaction.score_axis"), hoverformat=".1f", row=1,
+                         col=1)
     if rank:
-        fig.update_yaxes(title_text="share of replicates ranked 1st", tickformat=".0%",
+        fig.update_yaxes(title_text=tr("fig.satisfaction.rank_axis"), tickformat=".0%",
                          range=[-0.03, 1.05], row=1, col=len(titles))
     fig = _finish(fig, 440, dtick=None)
     return fig.update_yaxes(hoverformat=".0%", col=len(titles)) if fig and rank else fig
 
 
-def fig_farm_income(runs: Sequence[RunData], colours: dict[str, str]) -> go.Figure | None:
+def fig_farm_income(runs: Sequence[RunData], colours: dict[str, str],
+                    tr: Tr) -> go.Figure | None:
     """Households' net income per person and year from each farming source (full years)."""
-    sources = (("rice", "rice"), ("coculture", "rice–crayfish co-culture"),
-               ("livestock", "pig farms"), ("forest", "under-forest economy"))
     return fig_panels(runs, colours, [
-        Panel(f"income_{key}_yuan", "sum", label, "yuan / person / year", per_capita=True)
-        for key, label in sources], cols=2, row_height=300)
-
-
-def _partial_note(runs: Sequence[RunData]) -> str:
-    """Sentence naming the partial years (omitted from annual sums), or '' when none."""
-    partial = {y: n for y, n in months_per_year([r.township for r in runs]).items() if n < 12}
-    text = ", ".join(f"{y} ({n} months)" for y, n in sorted(partial.items()))
-    return text and f" Annual sums cover full calendar years only; partial years omitted: {text}."
-
-
-def build_sections(runs: Sequence[RunData], colours: dict[str, str]) -> list[Section]:
-    """The report's sections in page order, each with its figures (skipping those without
-    data) as (slug for the div id, heading, note under the heading, figure)."""
-    part, target = _partial_note(runs), CLASS_LABELS[TARGET_CLASS - 1]
-    band = "Lines = mean of replicates, shading = 5–95 % of replicates."
-    end = "at the end of each year (the last simulated month in a partial year)"
-    water: list[tuple[str, str, str, go.Figure | None]] = [
-        ("water-class", "Water class by section and month",
-         "Colour = median class of the monthly sample across replicates (the worse class on a "
-         f"tie); blue and green meet the target class {target}, yellow to red fail it. Sections "
-         "run upstream (top) to downstream; hover for the share of replicates meeting the target.",
-         fig_water_class(runs)),
-        ("target-share", f"Samples meeting class {target}",
-         f"Share of monthly section samples at class {target} or better, annual mean. {band}",
-         fig_annual_lines(runs, colours, "sections_meeting_target_share", "mean",
-                          y_title=f"share meeting class {target}", percent=True)),
-        ("load-sources", "Loads reaching the river by source",
-         "Tonnes per year, mean of replicates, stacked by source; panels of a row share the "
-         f"scale.{part}", fig_load_sources(runs)),
-        ("income", "Disposable income per capita",
-         f"Yuan per person per year (township). {band}{part}",
-         fig_annual_lines(runs, colours, "income_per_capita_yuan", "sum",
-                          y_title="yuan / person / year")),
-        ("workshops", "Workshops and jobs", "Counts at the end of each year, mean of replicates.",
-         fig_workshops(runs, colours)),
-        ("spending", "Public spending by lever",
-         f"Million yuan per year, mean of replicates, stacked by lever.{part}",
-         fig_spending(runs)),
-        ("connected-saving", "Saving of connected workshops",
-         "Share of the cost per m³ that connected workshops save against treating their "
-         "wastewater alone; annual mean over months with at least one connection (no line "
-         f"without connections). {band}",
-         fig_annual_lines(runs, colours, "connected_saving_share", "mean", height=340,
-                          y_title="share of cost per m³ saved", percent=True)),
-    ]
-    tourism = [
-        ("tourism-visits", "Visits and tourism revenue",
-         "Visits (day visits plus overnight guests) and visitors' spending kept in the "
-         f"township, per year. {band}{part}",
-         fig_panels(runs, colours, [
-             Panel("visits", "sum", "visits per year", "visits / year"),
-             Panel("tourism_revenue_yuan", "sum", "tourism revenue", "million yuan / year",
-                   scale=1e6)])),
-        ("tourism-capacity", "Beds, homestays and visitors turned away",
-         f"Beds and homestays {end}; visitors who found no bed, per year. {band}{part}",
-         fig_panels(runs, colours, [
-             Panel("beds", "last", "beds", "beds at year end"),
-             Panel("homestays", "last", "homestays", "homestays at year end"),
-             Panel("visits_turned_away", "sum", "visitors turned away",
-                   "visitors / year")])),
-    ]
-    farms = [
-        ("farms-coculture", "Co-culture and pig farms",
-         f"Households farming rice–crayfish co-culture and pig farms meeting the manure rules, "
-         f"{end}; the crayfish farm-gate price as the annual mean of months. {band}",
-         fig_panels(runs, colours, [
-             Panel("coculture_households", "last", "co-culture households",
-                   "households at year end"),
-             Panel("crayfish_price_yuan_per_kg", "mean", "crayfish farm-gate price",
-                   "yuan / kg", zero=False),
-             Panel("farms_compliant", "last", "pig farms compliant", "farms at year end")])),
-        ("farm-income", "Farm income by source",
-         "Households' net income per person of the township and year from each source "
-         f"(negative in loss years); panels have their own scales. {band}{part}",
-         fig_farm_income(runs, colours)),
-    ]
-    life = [
-        ("satisfaction", "Satisfaction and county rank",
-         "Left: residents' satisfaction (0–100); line and shading = monthly mean of all "
-         "residents (mean and 5–95 % of replicates); diamonds and bars = quarterly survey "
-         "sample (mean and 5–95 % of replicates). Right: share of replicates whose survey "
-         "ranks first among the county's townships, per quarter.",
-         fig_satisfaction(runs, colours)),
-        ("life-air-rubbish", "Air, rubbish sorting and legacy rubbish",
-         f"Good-air days per year; share of households sorting their rubbish (annual mean); "
-         f"legacy rubbish in old dumps {end}. {band}{part}",
-         fig_panels(runs, colours, [
-             Panel("good_air_days", "sum", "good-air days", "days / year", zero=False),
-             Panel("sorting_share", "mean", "households sorting", "share of households",
-                   percent=True),
-             Panel("legacy_rubbish_t", "last", "legacy rubbish", "tonnes at year end")])),
-    ]
-    sections = (("water", "River and workshops", water), ("tourism", "Tourism", tourism),
-                ("farms", "Farms & fields", farms),
-                ("life", "Everyday life & satisfaction", life))
-    out = [(slug, head, [(s, h, n, f) for s, h, n, f in figs if f is not None])
-           for slug, head, figs in sections]
-    return [(slug, head, figs) for slug, head, figs in out if figs]
-
-
-def build_figures(runs: Sequence[RunData], colours: dict[str, str]) -> list[Figure]:
-    """All figures of the report in page order (see ``build_sections``)."""
-    return [fig for _, _, figs in build_sections(runs, colours) for fig in figs]
+        Panel(f"income_{key}_yuan", "sum", f"fig.farm_income.{key}", "fig.income.axis",
+              per_capita=True)
+        for key in ("rice", "coculture", "livestock", "forest")], tr, cols=2, row_height=300)

@@ -13,130 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.io as pio
 
-from sim.analysis.stats import UNBOUNDED, Bounds, format_interval, mean_ci
 from sim.files import GENERATOR, write_page
+from sim.report.cards import CardSummary, card_summary, cards_html
 from sim.report.data import ReportError, RunData, load_run
 from sim.report.figures import (
-    POLLUTANTS,
     SCENARIO_COLOURS,
     Section,
     annual_band,
-    annual_values,
-    build_figures,
-    build_sections,
     class_grid,
-    has_data,
-    months_per_year,
-    pollutant_total,
     section_order,
+    shared_bands,
     spending_levers,
-    survey_rows,
 )
+from sim.report.i18n import LANGS, Tr
+from sim.report.keyfigures import EVENT_ROWS, events_table, format_ci, key_figures
+from sim.report.sections import build_figures, build_sections
 
 __all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
            "build_report", "class_grid", "format_ci", "key_figures", "load_run",
            "load_sensitivity_folder", "section_order", "spending_levers"]
-EVENT_ROWS = 200
-
-
-def format_ci(values: Iterable[float], fmt: str = "{:,.1f}", bounds: Bounds = UNBOUNDED,
-              scale: float = 1.0) -> str:
-    """``mean [low, high]``: the mean across replicates and its 95 % interval from
-    `sim.analysis.stats.mean_ci` (the interval `compare` prints), cut at `bounds` (in the
-    values' own units) and then multiplied by `scale` for display; just the mean for one
-    value, '—' for none."""
-    ci = mean_ci(np.asarray(list(values), dtype=float), bounds=bounds)
-    return format_interval(ci.mean * scale, ci.low * scale, ci.high * scale, fmt)
-
-
-def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
-    """Events of replicate 0 (or the lowest replicate) by date: date, kind, subject, detail."""
-    rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
-    rows = events[events["replicate"] == rep].sort_values("date", kind="stable").head(limit)
-    return rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))[["date", "kind", "subject",
-                                                                   "detail"]]
-
-
-def _window(town: pd.DataFrame, column: str, start: str, months: int) -> pd.DataFrame | None:
-    """Rows of ``column`` in the ``months`` months from ``start`` (None unless every replicate
-    has a value in each of them: no figure from part of the window)."""
-    if not has_data(town, column):
-        return None
-    end = pd.Timestamp(start) + pd.DateOffset(months=months)
-    rows = town[(town["date"] >= start) & (town["date"] < end)].dropna(subset=[column])
-    covered = rows.groupby("replicate")["date"].nunique()
-    complete = len(covered) == town["replicate"].nunique() and (covered == months).all()
-    return rows if complete else None
-
-
-def _h1_sum(town: pd.DataFrame, column: str, scale: float, fmt: str) -> str:
-    rows = _window(town, column, "2025-01-01", 6)
-    return "—" if rows is None else format_ci(rows.groupby("replicate")[column].sum() / scale, fmt,
-                                              bounds=(0.0, None))
-
-
-def _ranked_first(town: pd.DataFrame) -> str:
-    """Replicates ranked first in the county in each survey of March, June and Sept 2025."""
-    rows = survey_rows(town)
-    rows = rows[rows["date"].isin(pd.to_datetime(["2025-03-01", "2025-06-01", "2025-09-01"]))]
-    rows = rows.dropna(subset=["satisfaction_rank"])
-    if rows.groupby("replicate")["date"].nunique().min() != 3 or \
-            rows["replicate"].nunique() != town["replicate"].nunique():
-        return "—"
-    first = (rows["satisfaction_rank"] == 1).groupby(rows["replicate"]).all()
-    return f"{int(first.sum())} of {len(first)} replicates ({first.mean():.0%})"
-
-
-def key_figures(run: RunData) -> dict[str, str]:
-    """Key figures of one scenario, each as mean [95 % CI] across replicates; the figures of
-    tourism, farms and everyday life only when the run has their columns."""
-    town = run.township
-    full = [y for y, n in months_per_year([town]).items() if n == 12]
-    last = max(full) if full else None
-    row = {"scenario": run.name, "last full year": str(last) if last else "—"}
-    share = "—"
-    h1 = town[(town["date"] >= "2025-01-01") & (town["date"] < "2025-07-01")]
-    if "sections_meeting_target_share" in town.columns and h1["date"].dt.month.nunique() == 6:
-        per_rep = h1.groupby("replicate")["sections_meeting_target_share"].mean()
-        share = format_ci(per_rep, "{:.1f} %", bounds=(0.0, 1.0), scale=100)
-    row["samples meeting class III, 2025 H1"] = share
-
-    def last_year(column: pd.Series, scale: float, fmt: str,
-                  bounds: Bounds = (0.0, None)) -> str:
-        if last is None or column.isna().all():
-            return "—"
-        vals = annual_values(town.assign(_v=column), "_v", "sum")
-        return format_ci(vals.loc[vals["year"] == last, "value"] / scale, fmt, bounds=bounds)
-
-    for code, label in POLLUTANTS:
-        row[f"{label} load, last full year (t)"] = last_year(
-            pollutant_total(town, code), 1000, "{:,.1f}" if code == "cod" else "{:,.2f}")
-    income = town.get("income_per_capita_yuan", pd.Series(np.nan, index=town.index))
-    row["income per capita, last full year (yuan)"] = last_year(income, 1, "{:,.0f}", UNBOUNDED)
-    spend: pd.Series | list[float] = (
-        town.groupby("replicate")["public_spending_yuan"].sum() / 1e6
-        if "public_spending_yuan" in town.columns else [])
-    row["public spending, whole run (million yuan)"] = format_ci(spend, "{:,.2f}",
-                                                                 bounds=(0.0, None))
-    if has_data(town, "visits"):
-        row["visits, 2025 H1"] = _h1_sum(town, "visits", 1, "{:,.0f}")
-    if has_data(town, "tourism_revenue_yuan"):
-        row["tourism revenue, 2025 H1 (million yuan)"] = _h1_sum(
-            town, "tourism_revenue_yuan", 1e6, "{:,.2f}")
-    if has_data(town, "coculture_households"):
-        june = _window(town, "coculture_households", "2025-06-01", 1)
-        row["co-culture households, June 2025"] = "—" if june is None else format_ci(
-            june.groupby("replicate")["coculture_households"].mean(), "{:,.0f}",
-            bounds=(0.0, None))
-    if has_data(town, "good_air_days"):
-        row["good-air days, 2025 H1 (of 181)"] = _h1_sum(town, "good_air_days", 1, "{:,.1f}")
-    if has_data(town, "satisfaction_rank"):
-        row["ranked first in the county in each survey, 2025 Q1–Q3"] = _ranked_first(town)
-    return row
 
 
 def _html_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -166,15 +64,26 @@ CSS = (
     "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
     "th{background:#f3f3f3}.note{color:#555;font-size:0.9em}h2{margin-top:1.6em;"
     "border-bottom:2px solid #ddd}h3{margin:1.4em 0 0.2em}.nav{font-size:0.95em}"
+    "body{padding:0 1em;font-family:system-ui,'Noto Sans CJK SC','Noto Sans SC',"
+    "'Microsoft YaHei','PingFang SC',sans-serif}"
+    ".top{text-align:right}.switch{font-size:1em;padding:0.3em 1em;cursor:pointer}"
+    ".base{font-weight:600}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px}"
+    ".card{border:1px solid #ddd;border-top:6px solid #6b6b6b;padding:8px 12px;"
+    "border-radius:4px}.card-head{font-weight:600}.card-diff{font-size:1.5em;margin:4px 0}"
+    ".card-verdict{font-size:0.9em;color:#444}.card p{font-size:0.9em;margin:6px 0 0}"
+    "table{display:block;overflow-x:auto;max-width:100%}"
+    "@media print{.switch,.nav{display:none}div.lang[hidden]{display:none}"
+    ".js-plotly-plot{break-inside:avoid}}"
 )
 
 
-def _key_table(runs: Sequence[RunData]) -> str:
+def _key_table(runs: Sequence[RunData], tr: Tr) -> str:
     """Key figures with one row per figure and one column per scenario ('—' where a run lacks
     the figure's columns)."""
-    keys = [key_figures(r) for r in runs]
+    keys = [key_figures(r, tr) for r in runs]
     labels = [k for k in dict.fromkeys(k for row in keys for k in row) if k != "scenario"]
-    return _html_table(["", *(r.name for r in runs)],
+    return _html_table(["", *(tr.name("scenario", r.name) for r in runs)],
                        [[label, *(row.get(label, "—") for row in keys)] for label in labels])
 
 
@@ -211,12 +120,13 @@ def load_sensitivity_folder(folder: Path) -> SensitivityData:
     return SensitivityData(Path(folder), meta, table)
 
 
-def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool) -> list[str]:
+def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool,
+                      tr: Tr) -> list[str]:
     """The report's sensitivity section: per sweep, what was varied, a bar chart of the indices
     per outcome and the table itself."""
-    from sim.analysis.sensitivity import index_figures
+    from sim.analysis.sensitivity import index_caveats, index_figures
 
-    parts = ['<h2 id="sec-sensitivity">Sensitivity</h2>']
+    parts = [f'<h2 id="{tr.lang}-sec-sensitivity">{html.escape(tr("page.sensitivity"))}</h2>']
     first = plotly_needed
     for k, sweep in enumerate(sweeps):
         design = sweep.meta["design"]
@@ -233,10 +143,14 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool) ->
             f"replicates. {html.escape(INDEX_NOTES.get(kind, ''))}</p>")
         for name, fig in index_figures(sweep.table):
             parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
-                                     div_id=f"fig-sens-{k}-{name}",
+                                     div_id=f"fig-{tr.lang}-sens-{k}-{name}",
                                      default_height=f"{fig.layout.height}px",
                                      config={"displaylogo": False}))
             first = False
+        caveats = index_caveats(sweep.table)
+        if caveats:
+            parts.append('<ul class="note caveats">' + "".join(
+                f"<li>{html.escape(c)}</li>" for c in caveats) + "</ul>")
         shown = sweep.table.copy()
         for col in shown.columns:
             if pd.api.types.is_float_dtype(shown[col]):
@@ -247,68 +161,141 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool) ->
     return parts
 
 
-def render_page(title: str, runs: Sequence[RunData], sections: Sequence[Section],
-                sweeps: Sequence[SensitivityData] = ()) -> str:
-    """The whole HTML page; plotly.js is embedded with the first figure only."""
-    nav = " · ".join(f'<a href="#sec-{slug}">{html.escape(head)}</a>' for slug, head, _ in
-                     sections)
+def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr) -> str:
+    items = [("answer", tr("page.answer")), ("keys", tr("page.key_figures"))]
+    items += [(slug, head) for slug, head, _ in sections]
     if sweeps:
-        nav += ' · <a href="#sec-sensitivity">Sensitivity</a>'
+        items.append(("sensitivity", tr("page.sensitivity")))
+    items += [("events", tr("page.events", n=EVENT_ROWS)), ("provenance", tr("page.provenance"))]
+    return " · ".join(f'<a href="#{tr.lang}-sec-{slug}">{html.escape(head)}</a>'
+                      for slug, head in items)
+
+
+def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequence[SensitivityData],
+                    colours: dict[str, str], base_note: str, include_plotlyjs: bool,
+                    shown: bool, summary: CardSummary) -> tuple[str, bool]:
+    """The whole page body in one language (a `<div class="lang">`); returns it and whether
+    plotly.js still has to be embedded."""
+    sections = build_sections(runs, colours, tr)
+    lang = tr.lang
+    other = next(code for code in LANGS if code != lang)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">' + GENERATOR,
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
+        f'<div class="lang" lang="{lang}" data-lang="{lang}"{"" if shown else " hidden"}>',
+        f'<div class="top"><button type="button" class="switch" data-to="{other}" '
+        f'onclick="greensimLang(\'{other}\')">{html.escape(tr("lang.switch"))}</button></div>',
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="nav">{nav} · <a href="#sec-events">Events</a></p>',
-        "<h2>Scenarios</h2>",
-        _html_table(["scenario", "folder", "description", "replicates", "seed", "period",
-                     "version", "git revision"], _scenario_rows(runs)),
-        "<h2>Key figures</h2>",
-        '<p class="note">Mean across replicates with its 95 % confidence interval in brackets '
-        "(Student t over replicates, cut at the quantity's bounds, e.g. a share within 0–100 %; "
-        "the same interval `greensim compare` prints); just the mean for a single replicate. "
-        "2025 H1 figures sum January to June; "
-        "the account reports 23,000 visits and 4.6 million yuan of tourism income in 2025 H1 "
-        "(docs/calibration.md) and the township first in the county's satisfaction survey in "
-        "2025.</p>",
-        _key_table(runs),
+        f'<p class="nav">{_nav(sections, bool(sweeps), tr)}</p>',
+        f'<p class="base">{html.escape(base_note)}</p>',
+        f'<h2 id="{lang}-sec-answer">{html.escape(tr("page.answer"))}</h2>',
+        cards_html(runs, tr, summary),
+        f'<h2 id="{lang}-sec-keys">{html.escape(tr("page.key_figures"))}</h2>',
+        f'<p class="note">{html.escape(tr("page.key_figures.note"))}</p>',
+        _key_table(runs, tr),
     ]
-    first = True
+    first = include_plotlyjs
     for section, heading, figures in sections:
-        parts.append(f'<h2 id="sec-{section}">{html.escape(heading)}</h2>')
+        parts.append(f'<h2 id="{lang}-sec-{section}">{html.escape(heading)}</h2>')
         for slug, head, note, fig in figures:
             parts.append(f'<h3>{html.escape(head)}</h3><p class="note">{html.escape(note)}</p>')
             parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
-                                     div_id=f"fig-{slug}",
+                                     div_id=f"fig-{lang}-{slug}",
                                      default_height=f"{fig.layout.height}px",
-                                     config={"displaylogo": False}))
+                                     config={"displaylogo": False, "responsive": True}))
             first = False
     if sweeps:
-        parts += _sensitivity_html(sweeps, plotly_needed=first)
-    parts.append(f'<h2 id="sec-events">Events (replicate 0, first {EVENT_ROWS})</h2>')
+        parts += _sensitivity_html(sweeps, plotly_needed=first, tr=tr)
+        first = False
+    parts.append(f'<h2 id="{lang}-sec-events">{html.escape(tr("page.events", n=EVENT_ROWS))}'
+                 "</h2>")
+    header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
     for run in runs:
         table = events_table(run.events)
-        parts.append(f"<details><summary>{html.escape(run.name)}: {len(table)} events</summary>")
-        parts.append(_html_table(list(table.columns), table.itertuples(index=False)))
+        label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table))
+        parts.append(f"<details><summary>{html.escape(label)}</summary>")
+        parts.append(_html_table(header, table.itertuples(index=False)))
         parts.append("</details>")
-    parts.append("</body></html>\n")
+    parts.append(f'<h2 id="{lang}-sec-provenance">{html.escape(tr("page.provenance"))}</h2>')
+    parts.append(_html_table([tr(f"col.{c}") for c in ("scenario", "folder", "description",
+                                                       "replicates", "seed", "period",
+                                                       "version", "git")],
+                             _scenario_rows(runs)))
+    parts.append("</div>")
+    return "\n".join(parts), first
+
+
+SCRIPT = """<script>
+function greensimLang(lang) {
+  document.querySelectorAll('div.lang').forEach(function (block) {
+    block.hidden = block.dataset.lang !== lang;
+  });
+  document.documentElement.lang = lang;
+  var shown = document.querySelector('div.lang[data-lang="' + lang + '"]');
+  document.title = shown.querySelector('h1').textContent;
+  try { localStorage.setItem('greensim-lang', lang); } catch (e) {}
+  if (window.Plotly) {
+    shown.querySelectorAll('.js-plotly-plot').forEach(function (el) { Plotly.Plots.resize(el); });
+  }
+}
+</script>"""
+
+
+def render_page(titles: dict[str, str], runs: Sequence[RunData],
+                sweeps: Sequence[SensitivityData] = (), *, lang: str = "zh",
+                base_notes: dict[str, str] | None = None) -> str:
+    """The whole HTML page, in both languages (one shown, `lang`, the other behind the switch);
+    plotly.js is embedded once, with the first figure."""
+    colours = {r.name: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, r in enumerate(runs)}
+    order = [lang] + [code for code in LANGS if code != lang]
+    bodies: dict[str, str] = {}
+    needed = True
+    with shared_bands():
+        summary = card_summary(runs)
+        for code in order:
+            bodies[code], needed = _language_block(
+                Tr(code), titles[code], runs, sweeps, colours, (base_notes or {}).get(code, ""),
+                needed, shown=code == lang, summary=summary)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">' + GENERATOR,
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(titles[lang])}</title><style>{CSS}</style>{SCRIPT}</head><body>",
+        *(bodies[code] for code in LANGS),
+        "</body></html>\n",
+    ]
     return "\n".join(parts)
 
 
 def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None,
-                 sensitivity: Sequence[Path] = ()) -> Path:
-    """Write one self-contained HTML report comparing the given run folders, with a section of
-    sensitivity indices for each sweep folder in `sensitivity`; return its path."""
+                 sensitivity: Sequence[Path] = (), base: str | None = None,
+                 lang: str = "zh") -> Path:
+    """Write one self-contained HTML report comparing the given run folders against a base
+    (`base`, a scenario name; default the first folder given, as the page says), in both
+    languages with `lang` shown first, with a section of sensitivity indices for each sweep
+    folder in `sensitivity`; return its path."""
     if not run_dirs:
         raise ReportError("no run folders given")
+    if lang not in LANGS:
+        raise ReportError(f"--lang {lang!r}: expected one of {', '.join(LANGS)}")
     runs = [load_run(Path(d)) for d in run_dirs]
     sweeps = [load_sensitivity_folder(Path(d)) for d in sensitivity]
     names = [r.name for r in runs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ReportError(f"scenario name(s) {', '.join(dupes)} appear in more than one run folder")
-    colours = {r.name: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, r in enumerate(runs)}
-    page = render_page(title or f"greensim: {' vs '.join(names)}", runs,
-                       build_sections(runs, colours), sweeps)
-    out = Path(out)
-    return write_page(out, page)
+    if base is not None and base not in names:
+        raise ReportError(f"--base {base!r}: no such scenario among the run folders "
+                          f"({', '.join(names)})")
+    chosen = base is not None
+    base = base or names[0]
+    runs = [r for r in runs if r.name == base] + [r for r in runs if r.name != base]
+    titles, notes = {}, {}
+    for code in LANGS:
+        tr = Tr(code)
+        shown = [tr.name("scenario", r.name) for r in runs]
+        titles[code] = title or tr("page.title", names=" vs ".join(shown))
+        notes[code] = tr("page.base", base=tr.name("scenario", base),
+                         why=tr("page.base.chosen" if chosen else "page.base.first"))
+    page = render_page(titles, runs, sweeps, lang=lang, base_notes=notes)
+    return write_page(Path(out), page)
+
+

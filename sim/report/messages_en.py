@@ -1,0 +1,177 @@
+"""The report's words in English (keys shared with `messages_zh`; a test keeps them in step)."""
+
+MESSAGES: dict[str, str] = {
+    # page
+    "lang.name": "English",
+    "lang.switch": "中文",
+    "page.title": "greensim: {names}",
+    "page.base": "Base: {base} ({why}). Every difference below is a policy minus this base.",
+    "page.base.first": "the first run folder given; choose another with --base",
+    "page.base.chosen": "chosen with --base",
+    "page.answer": "The answer first",
+    "page.answer.note": "Each card: a key outcome of {policy} against {base} in {year}, the "
+                        "difference taken replicate by replicate (common random numbers) with "
+                        "its 95 % interval, over {n} replicates.",
+    "page.answer.unpaired": "{policy} and {base} were run with different seeds: differences "
+                            "are unpaired (Welch) and wider.",
+    "page.answer.none": "One scenario only: no policy to compare with a base.",
+    "card.better": "better",
+    "card.worse": "worse",
+    "card.unclear": "no clear difference",
+    "card.sentence.up": "{outcome} rises by {diff} ({low} to {high}) in {year} against {base}.",
+    "card.sentence.down": "{outcome} falls by {drop} ({low} to {high}) in {year} against {base}.",
+    "card.sentence.flat": "{outcome} changes by {diff} ({low} to {high}) in {year} against "
+                          "{base}: no clear difference.",
+    "card.relative": "{share} of the base",
+    "page.scenarios": "Scenarios",
+    "page.key_figures": "Key figures",
+    "page.key_figures.note": "Mean across replicates with its 95 % confidence interval in "
+                             "brackets (Student t over replicates, cut at the quantity's bounds, "
+                             "e.g. a share within 0–100 %; the same interval `greensim compare` "
+                             "prints); just the mean for a single replicate. 2025 H1 figures sum "
+                             "January to June; the account reports 23,000 visits and 4.6 million "
+                             "yuan of tourism income in 2025 H1 (docs/calibration.md) and the "
+                             "township first in the county's satisfaction survey in 2025.",
+    "page.events": "Events (replicate 0, first {n})",
+    "page.events.summary": "{name}: {n} events",
+    "page.sensitivity": "Sensitivity",
+    "page.provenance": "Provenance",
+    "col.scenario": "scenario", "col.folder": "folder", "col.description": "description",
+    "col.replicates": "replicates", "col.seed": "seed", "col.period": "period",
+    "col.version": "version", "col.git": "git revision",
+    "col.date": "date", "col.kind": "kind", "col.subject": "subject", "col.detail": "detail",
+    # key figures
+    "kf.last_year": "last full year",
+    "kf.share": "samples meeting class III, 2025 H1",
+    "kf.load": "{pollutant} load, last full year (t)",
+    "kf.income": "income per capita, last full year (yuan)",
+    "kf.spending": "public spending, whole run ({money})",
+    "kf.visits": "visits, 2025 H1",
+    "kf.revenue": "tourism revenue, 2025 H1 ({money})",
+    "kf.coculture": "co-culture households, June 2025",
+    "kf.air": "good-air days, 2025 H1 (of 181)",
+    "kf.ranked": "ranked first in the county in each survey, 2025 Q1–Q3",
+    "kf.ranked.value": "{k} of {n} replicates ({share})",
+    # units and numbers
+    "money.unit": "million yuan",
+    "money.per_year": "million yuan / year",
+    "unit.t_per_year": "t / year",
+    # sections
+    "sec.water": "River and workshops", "sec.tourism": "Tourism", "sec.farms": "Farms & fields",
+    "sec.life": "Everyday life & satisfaction",
+    "note.band": "Lines = mean of replicates, shading = 5–95 % of replicates.",
+    "note.partial": " Annual sums cover full calendar years only; partial years omitted: {years}.",
+    "note.partial.year": "{year} ({n} months)",
+    "note.end": "at the end of each year (the last simulated month in a partial year)",
+    "fig.water_class": "Water class by section and month",
+    "fig.water_class.note": "Colour = median class of the monthly sample across replicates (the "
+                            "worse class on a tie); blue and green meet the target class {target}, "
+                            "yellow to red fail it. Sections run upstream (top) to downstream; "
+                            "hover for the share of replicates meeting the target.",
+    "fig.water_class.axis": "section", "fig.water_class.bar": "class",
+    "fig.water_class.hover": "%{{y}}, %{{x|%b %Y}}: class %{{text}}<br>%{{customdata:.0%}} of "
+                             "replicates meet class {target}",
+    "fig.target": "Samples meeting class {target}",
+    "fig.target.note": "Share of monthly section samples at class {target} or better, annual "
+                       "mean. {band}",
+    "fig.target.axis": "share meeting class {target}",
+    "fig.loads": "Loads reaching the river by source",
+    "fig.loads.note": "Tonnes per year, mean of replicates, stacked by source; panels of a row "
+                      "share the scale.{partial}",
+    "fig.income": "Disposable income per capita",
+    "fig.income.note": "Yuan per person per year (township). {band}{partial}",
+    "fig.income.axis": "yuan / person / year",
+    "fig.workshops": "Workshops and jobs",
+    "fig.workshops.note": "Counts at the end of each year, mean of replicates.",
+    "fig.workshops.panel": "workshops: solid open, dashed connected, dotted discharging "
+                           "untreated",
+    "fig.workshops.jobs": "jobs",
+    "fig.workshops.open": "open", "fig.workshops.connected": "connected",
+    "fig.workshops.discharging": "discharging untreated",
+    "fig.workshops.axis": "workshops at year end", "fig.workshops.jobs_axis":
+        "workshop jobs at year end",
+    "fig.spending": "Public spending by lever",
+    "fig.spending.note": "{money} per year, mean of replicates, stacked by lever.{partial}",
+    "fig.spending.none": "no public spending",
+    "fig.saving": "Saving of connected workshops",
+    "fig.saving.note": "Share of the cost per m³ that connected workshops save against treating "
+                       "their wastewater alone; annual mean over months with at least one "
+                       "connection (no line without connections). {band}",
+    "fig.saving.axis": "share of cost per m³ saved",
+    "fig.visits": "Visits and tourism revenue",
+    "fig.visits.note": "Visits (day visits plus overnight guests) and visitors' spending kept in "
+                       "the township, per year. {band}{partial}",
+    "fig.visits.visits": "visits per year", "fig.visits.visits_axis": "visits / year",
+    "fig.visits.revenue": "tourism revenue",
+    "fig.capacity": "Beds, homestays and visitors turned away",
+    "fig.capacity.note": "Beds and homestays {end}; visitors who found no bed, per year. "
+                         "{band}{partial}",
+    "fig.capacity.beds": "beds", "fig.capacity.beds_axis": "beds at year end",
+    "fig.capacity.homestays": "homestays", "fig.capacity.homestays_axis":
+        "homestays at year end",
+    "fig.capacity.away": "visitors turned away", "fig.capacity.away_axis": "visitors / year",
+    "fig.coculture": "Co-culture and pig farms",
+    "fig.coculture.note": "Households farming rice–crayfish co-culture and pig farms meeting the "
+                          "manure rules, {end}; the crayfish farm-gate price as the annual mean "
+                          "of months. {band}",
+    "fig.coculture.households": "co-culture households",
+    "fig.coculture.households_axis": "households at year end",
+    "fig.coculture.price": "crayfish farm-gate price", "fig.coculture.price_axis": "yuan / kg",
+    "fig.coculture.farms": "pig farms compliant", "fig.coculture.farms_axis":
+        "farms at year end",
+    "fig.farm_income": "Farm income by source",
+    "fig.farm_income.note": "Households' net income per person of the township and year from "
+                            "each source (negative in loss years); panels have their own "
+                            "scales. {band}{partial}",
+    "fig.farm_income.rice": "rice", "fig.farm_income.coculture": "rice–crayfish co-culture",
+    "fig.farm_income.livestock": "pig farms", "fig.farm_income.forest": "under-forest economy",
+    "fig.satisfaction": "Satisfaction and county rank",
+    "fig.satisfaction.note": "Left: residents' satisfaction (0–100); line and shading = monthly "
+                             "mean of all residents (mean and 5–95 % of replicates); diamonds "
+                             "and bars = quarterly survey sample (mean and 5–95 % of "
+                             "replicates). Right: share of replicates whose survey ranks first "
+                             "among the county's townships, per quarter.",
+    "fig.satisfaction.score": "satisfaction score (0–100): line all residents, ◆ quarterly "
+                              "survey",
+    "fig.satisfaction.rank": "replicates ranked first in the county",
+    "fig.satisfaction.score_axis": "score (0–100)",
+    "fig.satisfaction.rank_axis": "share of replicates ranked 1st",
+    "fig.satisfaction.survey": "{name} survey",
+    "fig.satisfaction.rank_hover": "%{{y:.0%}} of %{{customdata}}",
+    "fig.air": "Air, rubbish sorting and legacy rubbish",
+    "fig.air.note": "Good-air days per year; share of households sorting their rubbish (annual "
+                    "mean); legacy rubbish in old dumps {end}. {band}{partial}",
+    "fig.air.days": "good-air days", "fig.air.days_axis": "days / year",
+    "fig.air.sorting": "households sorting", "fig.air.sorting_axis": "share of households",
+    "fig.air.legacy": "legacy rubbish", "fig.air.legacy_axis": "tonnes at year end",
+    "hover.year": "year",
+    # names from the tables
+    "class.1": "I", "class.2": "II", "class.3": "III", "class.4": "IV", "class.5": "V",
+    "class.6": "worse than V",
+    "pollutant.cod": "COD", "pollutant.nh3n": "NH3-N", "pollutant.tp": "TP",
+    "source.households": "households", "source.tourists": "tourists",
+    "source.livestock": "livestock", "source.farmland": "farmland", "source.rubbish": "rubbish",
+    "source.industry": "industry", "source.workshops": "workshops", "source.facility":
+        "shared facility",
+    "lever.closures": "closures", "lever.shared_facility": "shared facility",
+    "lever.ecotourism": "eco-tourism", "lever.manure_retrofit": "manure retrofit",
+    "lever.coculture": "co-culture", "lever.forest_economy": "forest economy",
+    "lever.points_scheme": "points scheme", "lever.cleanup": "clean-up",
+    "lever.councils": "councils", "lever.total": "total",
+    "scenario.as_reported": "as_reported", "scenario.no_transition": "no_transition",
+    # outcomes on cards
+    "outcome.target_share": "samples meeting class III",
+    "outcome.cod_t_per_yr": "COD reaching the river",
+    "outcome.nh3n_t_per_yr": "NH3-N reaching the river",
+    "outcome.income_per_capita_yuan_per_yr": "income per person",
+    "outcome.visits_per_yr": "visits",
+    "outcome.satisfaction_mean": "residents' satisfaction",
+    "outcome.public_spending_yuan_per_yr": "public spending",
+    "outcome.coculture_households": "co-culture households",
+    "unit.target_share": "{p:.1f} percentage points",
+    "unit.cod_t_per_yr": "{v:,.1f} t/yr", "unit.nh3n_t_per_yr": "{v:,.2f} t/yr",
+    "unit.income_per_capita_yuan_per_yr": "{v:,.0f} yuan", "unit.visits_per_yr": "{v:,.0f}",
+    "unit.satisfaction_mean": "{v:.1f} points",
+    "unit.public_spending_yuan_per_yr": "{m:,.2f} M yuan/yr",
+    "unit.coculture_households": "{v:,.0f}",
+}
