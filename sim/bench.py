@@ -250,3 +250,32 @@ def run_experiment_benchmarks(replicates: int = 1000, scaling_runs: int = 40,
     echo(f"  one 20-year run just before and just after, one core: {before:.3f} s, "
          f"{after:.3f} s (how fast the shared host was meanwhile)")
     return figures
+
+
+def run_report_benchmark(replicates: int = 20, repeats: int = 3,
+                         echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """`make run`'s report: both bundled scenarios to 2035 with `replicates` replicates, then the
+    report built `repeats` times from the tables (median wall time, in this process, imports
+    warm) and its size. Targets (issue 17): at most 10 s and 10 MB."""
+    from sim.report.page import build_report
+
+    scenarios = [bundled_scenario(n, "2035-12-31") for n in ("no_transition", "as_reported")]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "runs"
+        echo(f"running {len(scenarios)} scenarios x {replicates} replicates to 2035 ...")
+        folders = run_experiment(scenarios, replicates=replicates, seed=SEED,
+                                 workers=default_workers(), out=out)
+        times = []
+        for k in range(repeats):
+            page = Path(tmp) / f"report-{k}.html"
+            t0 = time.perf_counter()
+            build_report(folders, page, base="no_transition")
+            times.append(time.perf_counter() - t0)
+        size = (Path(tmp) / "report-0.html").stat().st_size
+    figures = {"report_build_s": statistics.median(times), "report_build_s_all": times,
+               "report_mb": size / 1e6, "replicates": replicates}
+    echo(f"report of make run ({replicates} replicates, 2 scenarios, 2023-2035): built in "
+         f"{figures['report_build_s']:.2f} s (median of {repeats}: "
+         f"{', '.join(f'{t:.2f}' for t in times)}; target <= 10 s), "
+         f"{figures['report_mb']:.1f} MB (target <= 10 MB)")
+    return figures

@@ -140,3 +140,66 @@ def test_the_language_switch_changes_every_string(browser: Any, browser_page: Br
     bp.page.wait_for_function("document.documentElement.lang === 'zh'")
     assert bp.page.evaluate(_VISIBLE_TEXT_JS)["title"] == zh["title"]
     bp.assert_clean()
+
+
+# The river schematic's sections (the trace drawn as markers with text) per panel: their colours,
+# the slider's active step and the year it shows, and what each step sets the colours to.
+_RIVER_JS = """(id) => {
+  const gd = document.getElementById(id);
+  const sections = gd.data.map((t, i) => [t, i]).filter(([t]) => t.mode === 'markers+text');
+  const slider = gd.layout.sliders[0];
+  return {
+    colours: sections.map(([t]) => Array.from(t.marker.color)),
+    steps: slider.steps.map((s) => sections.map(([, i]) =>
+      Array.from(s.args[0]['marker.color'][s.args[1].indexOf(i)]))),
+    labels: slider.steps.map((s) => s.label),
+    active: gd._fullLayout.sliders[0].active,
+    current: gd.querySelector('.slider-group > text.slider-label').textContent,
+  };
+}"""
+
+
+def test_the_river_year_slider_recolours_the_sections(browser: Any, browser_page: BrowserPage,
+                                                      report_html: Path) -> None:
+    """The river schematic opens on the first full year; clicking the slider's last step
+    recolours the sections of every panel to that year's classes (as_reported's river improves
+    once the workshops close and connect), and the slider names the year."""
+    bp = browser_page
+    _open_report(bp, report_html)
+    figure_id = "fig-zh-river-map"
+    before = bp.page.evaluate(_RIVER_JS, figure_id)
+    assert before["labels"] == ["2023年", "2024年", "2025年"] and before["active"] == 0
+    assert len(before["colours"]) == 2  # one panel per scenario
+    assert before["colours"] == before["steps"][0]
+    assert before["steps"][-1] != before["steps"][0], "the sections' classes never change"
+
+    figure = bp.page.locator(f"#{figure_id}")
+    bp.page.locator(f"#{figure_id} .slider-rail-touch-rect").scroll_into_view_if_needed()
+    ticks = bp.page.locator(f"#{figure_id} .slider-tick-rect")
+    assert ticks.count() == 3
+    tick = ticks.nth(2).bounding_box()
+    rail = bp.page.locator(f"#{figure_id} .slider-rail-touch-rect").bounding_box()
+    assert tick is not None and rail is not None
+    bp.page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
+    # plotly sets the active step at once and runs the step's restyle on the next frame
+    bp.page.wait_for_function(f"""(want) => {{
+      const gd = document.getElementById('{figure_id}');
+      const now = gd.data.filter((t) => t.mode === 'markers+text')
+        .map((t) => Array.from(t.marker.color));
+      return gd._fullLayout.sliders[0].active === 2
+        && JSON.stringify(now) === JSON.stringify(want);
+    }}""", arg=before["steps"][-1], timeout=5_000)
+    after = bp.page.evaluate(_RIVER_JS, figure_id)
+    assert after["colours"] == before["steps"][-1] != before["colours"]
+    assert after["current"].endswith("2025年")
+    drawn = bp.page.evaluate(f"""() => [...document.querySelectorAll(
+        '#{figure_id} .scatterlayer .trace .point')].map((p) => p.style.fill)""")
+    assert drawn, "no marker drawn"
+
+    box = figure.bounding_box()
+    assert box is not None
+    scroll = bp.page.evaluate("window.scrollY")
+    bp.screenshot("river-slider", full_page=True,
+                  clip={"x": box["x"], "y": box["y"] + scroll, "width": box["width"],
+                        "height": box["height"]})
+    bp.assert_clean()

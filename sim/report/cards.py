@@ -42,16 +42,16 @@ CardSummary = tuple[int, pd.DataFrame] | None
 
 
 def card_summary(runs: Sequence[RunData]) -> CardSummary:
-    """`compare`'s summary rows of the card outcomes in the last full year, the first run as
-    the base (None with one run, or no full year)."""
+    """`compare`'s summary rows in the last full year (the cards) and over the whole run (the
+    costs), the first run as the base (None with one run, or no full year)."""
     year = card_year(runs)
     if len(runs) < 2 or year is None:
         return None
     frames = [(r.name, int(r.meta.get("seed", -1)),
-               replicate_outcomes(r.folder, [Period(year, year)], DISCOUNT_RATE_PER_YEAR))
+               replicate_outcomes(r.folder, [Period(year, year), Period()],
+                                  DISCOUNT_RATE_PER_YEAR))
               for r in runs]
-    summary = summarize(frames)
-    return year, summary[summary["outcome"].isin(CARD_OUTCOMES)]
+    return year, summarize(frames)
 
 
 def _amount(tr: Tr, outcome: str, value: float) -> str:
@@ -80,6 +80,7 @@ def cards_html(runs: Sequence[RunData], tr: Tr, found: CardSummary) -> str:
     if found is None:
         return f'<p class="note">{html.escape(tr("page.answer.none"))}</p>'
     year, summary = found
+    summary = summary[(summary["period"] == str(year)) & summary["outcome"].isin(CARD_OUTCOMES)]
     base_run = runs[0]
     base = tr.name("scenario", base_run.name)
     base_rows = summary[summary["role"] == "base"].set_index("outcome")

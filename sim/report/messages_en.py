@@ -145,6 +145,79 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "households sorting", "fig.air.sorting_axis": "share of households",
     "fig.air.legacy": "legacy rubbish", "fig.air.legacy_axis": "tonnes at year end",
     "hover.year": "year",
+    # differences over time and costs
+    "page.differences": "Differences over time",
+    "page.differences.note": "Each policy minus the base, year by year: the line is the mean "
+                             "difference over replicates, taken replicate by replicate (common "
+                             "random numbers), the band its 95 % interval; above the dotted "
+                             "line the policy is higher. Full calendar years only for sums.",
+    "diff.legend": "{policy} − {base}",
+    "diff.hover": "%{{y:,.4~r}} [%{{customdata[0]:,.4~r}}, %{{customdata[1]:,.4~r}}]",
+    "diffunit.target_share": "difference (share of samples)",
+    "diffunit.cod_t_per_yr": "difference (t / year)",
+    "diffunit.income_per_capita_yuan_per_yr": "difference (yuan / person)",
+    "diffunit.visits_per_yr": "difference (visits / year)",
+    "diffunit.satisfaction_mean": "difference (points)",
+    "diffunit.coculture_households": "difference (households)",
+    "page.costs": "What the money bought",
+    "cost.npv": "public spending, present value ({money})",
+    "cost.extra": "more than the base ({money})",
+    "cost.cod_avoided": "COD kept out of the river (t)",
+    "cost.per_tonne": "cost per tonne of COD avoided (yuan / t)",
+    "cost.not_defined": "not defined: no clear reduction",
+    "cost.note": "Over the whole run, against {base}; spending discounted to the first year at "
+                 "{rate} a year (HM Treasury Green Book; `greensim compare --discount-rate` for "
+                 "another rate). Mean [95 % interval] over replicates, differences paired by "
+                 "replicate; the cost per tonne has a paired BCa bootstrap interval and is not "
+                 "defined when the tonnes avoided are not clearly above zero. The cost per "
+                 "household better off needs household-group incomes, which the tables do not "
+                 "hold yet.",
+    # river schematic
+    "fig.river": "The river: sections, villages and workshops year by year",
+    "fig.river.note": "The river from its upstream end (km 0) down through the township, one "
+                      "panel per scenario; move the slider to choose a year. A section's colour "
+                      "is its class in the year's worst month, each month's class being the "
+                      "median across replicates (the worse class on a tie): the worst cell of "
+                      "that year in the heatmap below. Blue and green meet the target class "
+                      "{target}, yellow to red fail it, grey has no sample that year. Villages "
+                      "sit where their drains reach the river, one row per zone; workshops stand "
+                      "at their village's km and show their state at the end of the year in "
+                      "most replicates (shapes in the legend; closed ones hollow); the shared "
+                      "facility's outfall is hollow until the facility is in service in at least "
+                      "half of the replicates. Hover for the share of the year's samples "
+                      "meeting class {target} and of replicates with each workshop state.",
+    "fig.river.note.black": " A dark hexagon under a section marks black and smelly water "
+                            "that year (hollow: light, filled: heavy): each replicate's worst "
+                            "month of the year, then the median across replicates.",
+    "fig.river.note.unresolved": " A run folder whose run.json lacks the resolved scenario "
+                                 "shows no workshops or outfall, and its villages only when "
+                                 "the villages table has their river km.",
+    "river.axis": "km along the river (0 = upstream end)",
+    "river.row.river": "river (sections)", "river.row.workshops": "workshops",
+    "river.row.villages": "villages", "river.row.zone": "{zone} villages",
+    "river.zone.riverside": "riverside belt", "river.zone.hilly": "hilly zone",
+    "river.zone.farmland": "farmland zone",
+    "river.section.text": "{name}: {cls}",
+    "river.hover.section": "{name}, km {km:.1f}, %{{customdata[0]}}: class "
+                           "%{{customdata[1]}} in the worst month (median of replicates)<br>"
+                           "%{{customdata[2]}} of the year's samples meet class {target}",
+    "river.hover.village": "{name} ({zone}), km {km:.1f}",
+    "river.hover.workshop": "{id}, village {village}, km {km:.1f}<br>end of %{{customdata[0]}}: "
+                            "%{{customdata[1]}} (closed in %{{customdata[2]}}, connected in "
+                            "%{{customdata[3]}} of replicates)",
+    "river.hover.outfall": "shared facility's outfall, km {km:.1f}<br>end of "
+                           "%{{customdata[0]}}: in service in %{{customdata[1]}} of replicates",
+    "river.hover.black": "{name}, %{{customdata[0]}}: black and smelly water "
+                         "(%{{customdata[1]}})",
+    "river.workshop.open": "workshop open",
+    "river.workshop.connected": "workshop connected to the shared facility",
+    "river.workshop.closed": "workshop closed",
+    "river.black.none": "none", "river.black.light": "light", "river.black.heavy": "heavy",
+    "river.legend.classes": "water class of the year", "river.legend.places": "along the river",
+    "river.legend.village": "village",
+    "river.legend.outfall": "shared facility's outfall (hollow: not yet in service)",
+    "river.legend.black": "black and smelly water",
+    "river.year": "{year}", "river.slider": "year: ",
     # names from the tables
     "class.1": "I", "class.2": "II", "class.3": "III", "class.4": "IV", "class.5": "V",
     "class.6": "worse than V",

@@ -127,6 +127,63 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "垃圾分类农户", "fig.air.sorting_axis": "农户比例",
     "fig.air.legacy": "存量垃圾", "fig.air.legacy_axis": "年末吨数",
     "hover.year": "年份",
+    # 逐年差值与成本
+    "page.differences": "逐年差值",
+    "page.differences.note": "各政策情景减去基准，逐年计算：线为各次重复运行差值的平均（按重复运行逐一配对，"
+                             "共同随机数），阴影为其95%区间；点线以上表示政策情景更高。求和类指标只含完整自然年。",
+    "diff.legend": "{policy} − {base}",
+    "diff.hover": "%{{y:,.4~r}} [%{{customdata[0]:,.4~r}}, %{{customdata[1]:,.4~r}}]",
+    "diffunit.target_share": "差值（采样比例）",
+    "diffunit.cod_t_per_yr": "差值（吨/年）",
+    "diffunit.income_per_capita_yuan_per_yr": "差值（元/人）",
+    "diffunit.visits_per_yr": "差值（人次/年）",
+    "diffunit.satisfaction_mean": "差值（分）",
+    "diffunit.coculture_households": "差值（户）",
+    "page.costs": "钱花在了哪里、换来了什么",
+    "cost.npv": "财政支出现值（{money}）",
+    "cost.extra": "比基准多支出（{money}）",
+    "cost.cod_avoided": "减少的化学需氧量入河量（吨）",
+    "cost.per_tonne": "每减少一吨化学需氧量的成本（万元/吨）",
+    "cost.not_defined": "无法计算：没有明确的减排",
+    "cost.note": "全期与{base}相比；财政支出按每年{rate}贴现到第一年（英国财政部《绿皮书》；可用 "
+                 "`greensim compare --discount-rate` 换用其他贴现率）。各次重复运行的平均值[95%区间]，"
+                 "差值按重复运行配对；每吨成本的区间为配对 BCa 自助法区间，减排量不明确大于零时不计算。"
+                 "“每户受益农户的成本”需要按农户类别的收入，现有数据表尚未包含。",
+    # river schematic
+    "fig.river": "河流示意图：逐年的断面、村与小作坊",
+    "fig.river.note": "河流自上游起点（0 km）流经全镇，每个情景一幅图；拖动滑块选择年份。断面颜色为该年最差月份的"
+                      "水质类别，每月类别取各次重复运行的中位数（并列时取较差者），即下方热图中该年最差的一格；"
+                      "蓝色和绿色达到{target}目标，黄色至红色未达标，灰色表示当年无采样。村画在其污水入河处，"
+                      "每个区域一行；小作坊画在所在村的里程处，显示多数重复运行中该年年末的状态（形状见图例，"
+                      "关停取缔为空心）；集中污水处理设施排口在至少一半的重复运行投运之前为空心。"
+                      "鼠标悬停可见该年达到{target}的采样比例，以及各小作坊处于各状态的重复运行比例。",
+    "fig.river.note.black": "断面下方的深色六边形表示该年为黑臭水体（空心：轻度黑臭，实心：重度黑臭）："
+                            "取每次重复运行当年最差的月份，再取各次重复运行的中位数。",
+    "fig.river.note.unresolved": "若运行目录的 run.json 缺少完整情景（resolved_scenario），则不画小作坊"
+                                 "与排口，村也仅在村表含河道里程时画出。",
+    "river.axis": "沿河里程（km，0 为上游起点）",
+    "river.row.river": "河流（断面）", "river.row.workshops": "小作坊",
+    "river.row.villages": "村", "river.row.zone": "{zone}村",
+    "river.zone.riverside": "沿河生态带", "river.zone.hilly": "丘陵林果区",
+    "river.zone.farmland": "农田保护区",
+    "river.section.text": "{name}：{cls}",
+    "river.hover.section": "{name}，km {km:.1f}，%{{customdata[0]}}年：最差月份为%{{customdata[1]}}"
+                           "（重复运行中位数）<br>全年%{{customdata[2]}}的采样达到{target}",
+    "river.hover.village": "{name}（{zone}），km {km:.1f}",
+    "river.hover.workshop": "{id}，位于{village}，km {km:.1f}<br>%{{customdata[0]}}年末：%{{customdata[1]}}"
+                            "（%{{customdata[2]}}的重复运行已关停取缔，%{{customdata[3]}}已接入）",
+    "river.hover.outfall": "集中污水处理设施排口，km {km:.1f}<br>%{{customdata[0]}}年末："
+                           "%{{customdata[1]}}的重复运行已投运",
+    "river.hover.black": "{name}，%{{customdata[0]}}年：黑臭水体（%{{customdata[1]}}）",
+    "river.workshop.open": "小作坊：在营",
+    "river.workshop.connected": "小作坊：接入集中污水处理设施",
+    "river.workshop.closed": "小作坊：关停取缔",
+    "river.black.none": "无", "river.black.light": "轻度黑臭", "river.black.heavy": "重度黑臭",
+    "river.legend.classes": "当年水质类别", "river.legend.places": "沿河分布",
+    "river.legend.village": "村",
+    "river.legend.outfall": "集中污水处理设施排口（空心：尚未投运）",
+    "river.legend.black": "黑臭水体",
+    "river.year": "{year}年", "river.slider": "年份：",
     # 表中的名称
     "class.1": "Ⅰ类", "class.2": "Ⅱ类", "class.3": "Ⅲ类", "class.4": "Ⅳ类", "class.5": "Ⅴ类",
     "class.6": "劣Ⅴ类",

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 
 from sim.files import GENERATOR, write_page
 from sim.report.cards import CardSummary, card_summary, cards_html
 from sim.report.data import ReportError, RunData, load_run
+from sim.report.differences import costs_html, fig_differences
 from sim.report.figures import (
     SCENARIO_COLOURS,
     Section,
@@ -162,13 +164,27 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool,
 
 
 def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr) -> str:
-    items = [("answer", tr("page.answer")), ("keys", tr("page.key_figures"))]
+    items = [("answer", tr("page.answer")), ("differences", tr("page.differences")),
+             ("costs", tr("page.costs")), ("keys", tr("page.key_figures"))]
     items += [(slug, head) for slug, head, _ in sections]
     if sweeps:
         items.append(("sensitivity", tr("page.sensitivity")))
     items += [("events", tr("page.events", n=EVENT_ROWS)), ("provenance", tr("page.provenance"))]
     return " · ".join(f'<a href="#{tr.lang}-sec-{slug}">{html.escape(head)}</a>'
                       for slug, head in items)
+
+
+def _figure_html(fig: go.Figure | None, div_id: str, include_plotlyjs: bool) -> str:
+    if fig is None:
+        return ""
+    return pio.to_html(fig, include_plotlyjs=include_plotlyjs, full_html=False, div_id=div_id,
+                       default_height=f"{fig.layout.height}px",
+                       config={"displaylogo": False, "responsive": True})
+
+
+def fig_differences_shown(parts: Sequence[str]) -> bool:
+    """Whether the block so far holds a figure (which then carried plotly.js)."""
+    return any('class="plotly-graph-div"' in p for p in parts)
 
 
 def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequence[SensitivityData],
@@ -188,11 +204,17 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         f'<p class="base">{html.escape(base_note)}</p>',
         f'<h2 id="{lang}-sec-answer">{html.escape(tr("page.answer"))}</h2>',
         cards_html(runs, tr, summary),
+        f'<h2 id="{lang}-sec-differences">{html.escape(tr("page.differences"))}</h2>',
+        f'<p class="note">{html.escape(tr("page.differences.note"))}</p>',
+        _figure_html(fig_differences(runs, colours, tr), f"fig-{lang}-differences",
+                     include_plotlyjs) if len(runs) > 1 else "",
+        f'<h2 id="{lang}-sec-costs">{html.escape(tr("page.costs"))}</h2>',
+        costs_html(runs, summary[1] if summary else None, tr),
         f'<h2 id="{lang}-sec-keys">{html.escape(tr("page.key_figures"))}</h2>',
         f'<p class="note">{html.escape(tr("page.key_figures.note"))}</p>',
         _key_table(runs, tr),
     ]
-    first = include_plotlyjs
+    first = include_plotlyjs and not (len(runs) > 1 and fig_differences_shown(parts))
     for section, heading, figures in sections:
         parts.append(f'<h2 id="{lang}-sec-{section}">{html.escape(heading)}</h2>')
         for slug, head, note, fig in figures:

@@ -24,6 +24,7 @@ from sim.report.figures import (
     months_per_year,
 )
 from sim.report.i18n import Tr
+from sim.report.river import fig_river, river_note
 
 
 def _partial_note(runs: Sequence[RunData], tr: Tr) -> str:
@@ -40,6 +41,7 @@ def build_sections(runs: Sequence[RunData], colours: dict[str, str], tr: Tr) -> 
     part, target = _partial_note(runs, tr), tr.class_label(TARGET_CLASS)
     band, end = tr("note.band"), tr("note.end")
     water: list[tuple[str, str, str, go.Figure | None]] = [
+        ("river-map", tr("fig.river"), river_note(runs, tr), fig_river(runs, tr)),
         ("water-class", tr("fig.water_class"), tr("fig.water_class.note", target=target),
          fig_water_class(runs, tr)),
         ("target-share", tr("fig.target", target=target),
