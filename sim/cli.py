@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -40,6 +41,16 @@ def _clean_errors(func: F) -> F:
         except RunsFailed as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except (UnicodeEncodeError, UnicodeDecodeError) as exc:  # the user's locale
+            click.echo(f"error: text this system cannot handle in its {exc.encoding} encoding "
+                       f"({exc.reason}); set a UTF-8 locale, e.g. LANG=C.UTF-8, or use ASCII "
+                       f"names", err=True)
+            sys.exit(2)
+        except BrokenPipeError:  # `greensim compare ... | head`: the reader stopped reading
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except OSError as exc:  # permissions, a full disk, a file where a folder should be
             from sim.files import os_error_message
 
@@ -77,21 +88,20 @@ def cli() -> None:
 def validate(files: tuple[Path, ...], until: str | None, overrides: tuple[str, ...]) -> None:
     """Check scenario FILES as `greensim run` does before simulating (schema, dates, that every
     uncertainty can be drawn, distinct names) and say what is wrong."""
-    from sim.scenario.load import load_scenario, with_end_date
+    from sim.scenario.load import load_scenario, name_clash, with_end_date
 
     problems = []
-    named: dict[str, Path] = {}
+    named: dict[str, tuple[str, object]] = {}
     for f in files:
         try:
             s = with_end_date(load_scenario(f, overrides), until)
         except ScenarioError as exc:
             problems.append(str(exc))
             continue
-        if s.name in named:
-            problems.append(f"{f}: name: {s.name!r} is also the name of {named[s.name]}; "
-                            f"expected names that differ (each names an output folder)")
+        clash = name_clash(s.name, f, named)
+        if clash is not None:
+            problems.append(clash)
             continue
-        named[s.name] = f
         click.echo(f"ok: {f} (scenario '{s.name}', {s.start_date} to {s.end_date})")
     if problems:
         raise ScenarioError("\n".join(problems))
@@ -166,12 +176,14 @@ def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[
     """Run scenario files; `check(scenarios)`, if given, may refuse them before any run."""
     from sim.experiments.executors import default_workers
     from sim.experiments.replicates import run_scenarios
-    from sim.scenario.load import load_scenario, with_end_date
+    from sim.scenario.load import load_scenario, name_clash, with_end_date
 
     scenarios = [with_end_date(load_scenario(f, overrides), until) for f in files]
-    names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        raise ScenarioError(f"scenario names must be unique in one run, got {names}")
+    named: dict[str, tuple[str, object]] = {}
+    clashes = [c for f, s in zip(files, scenarios, strict=True)
+               if (c := name_clash(s.name, f, named)) is not None]
+    if clashes:
+        raise ScenarioError("\n".join(clashes))
     if check is not None:
         check(scenarios)
     goal = f"precision {precision:g}" if precision else f"{replicates}"
@@ -212,13 +224,15 @@ def run_cmd(files: tuple[Path, ...], until: str | None, replicates: int,
             precision: float | None, max_replicates: int, out: Path,
             overrides: tuple[str, ...], **run_options: Any) -> None:
     """Run scenario FILES and write their tables under --out."""
+    import shlex
+
     folders = _run_files(files, until=until, overrides=overrides, replicates=replicates,
                          precision=precision, max_replicates=max_replicates, out=out,
                          **run_options)
     for folder in folders:
         click.echo(f"wrote {folder}")
-    click.echo(f"report: greensim report {' '.join(str(f) for f in folders)} "
-               f"--out {out / 'report.html'}")
+    click.echo(f"report: greensim report {' '.join(shlex.quote(str(f)) for f in folders)} "
+               f"--out {shlex.quote(str(out / 'report.html'))}")
 
 
 @cli.command()
@@ -316,6 +330,7 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
           resume: bool, max_failures: int | None, batch_size: int | None,
           quiet: bool) -> None:
     """Run a design over SCENARIO_FILE's parameters; write experiments and outcomes frames."""
+    from sim.analysis.compare import Span, check_periods
     from sim.analysis.outcomes import DISCOUNT_RATE_PER_YEAR, Context, Period
     from sim.experiments.designs import build_design, parse_vary
     from sim.experiments.draws import apply_values, check_applicable
@@ -325,6 +340,8 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
     from sim.scenario.load import load_scenario, with_end_date
 
     base = with_end_date(load_scenario(scenario_file, overrides), until)
+    period = Period.parse(years)  # within the runs' span, before running (as `compare`)
+    check_periods([period], {base.name: Span(base.start_date, base.end_date)})
     check_applicable(base)
     factors = [parse_vary(v) for v in vary]
     for f in factors:
@@ -332,7 +349,7 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
             apply_values(base, {f.name: value}, f"--vary {f.name}={f.low}:{f.high} ({value:g})")
     plan = build_design(design, factors, samples, seed, levels, second_order)
     rate = DISCOUNT_RATE_PER_YEAR if discount_rate is None else discount_rate
-    context = Context(Period.parse(years), rate)
+    context = Context(period, rate)
     evaluator = ModelEvaluator({base.name: base}, context, keep_tables, base.name)
     describe = {"base": base.name, "scenario": base.model_dump(mode="json"),
                 "context": {"period": context.period.label, "discount_rate_per_year": rate},

@@ -33,12 +33,29 @@ import pyarrow.parquet as pq
 from sim.errors import GreensimError
 
 
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An operating-system error while writing `path` (through a temporary name, or from a
+    library that does not say which file) names `path` itself."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None and ".tmp-" not in Path(str(exc.filename)).name:
+            raise
+        code = exc.errno
+        if code is None:
+            found = re.search(r"[Ee]rrno (\d+)", str(exc))
+            code = int(found.group(1)) if found else None
+        raise OSError(code, exc.strerror or str(exc), str(path)) from exc
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary name (removed if the write fails)."""
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        with naming(path):
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -59,9 +76,10 @@ def atomic_write_parquet(path: Path, frame: pd.DataFrame, *, dictionary: bool = 
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     table = pa.Table.from_pandas(frame, preserve_index=False)
     try:
-        pq.write_table(table, tmp,
-                       use_dictionary=text_columns(table.schema) if dictionary else False)
-        os.replace(tmp, path)
+        with naming(path):
+            pq.write_table(table, tmp,
+                           use_dictionary=text_columns(table.schema) if dictionary else False)
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -116,11 +134,30 @@ def is_greensim_folder(path: Path) -> bool:
     return (Path(path) / MARKER).is_file()
 
 
-def write_marker(folder: Path, kind: str) -> None:
-    """Mark `folder` as greensim's (`kind`: what it holds, e.g. 'scenario' or 'runs')."""
-    body = {"made_by": "greensim", "kind": kind,
-            "note": "greensim replaces or deletes only what is in folders holding this file"}
+KINDS_SHARING = {"runs": {"runs", "compare"}, "compare": {"runs", "compare"},
+                 "sweep": {"sweep"}, "scenario": set()}
+"""Which kinds of folder a command of each kind may write into: `compare` writes its summary
+beside the runs it made; a sweep's folder is its own; a scenario folder is never an --out."""
+
+
+def write_marker(folder: Path, kind: str, files: list[str] | None = None) -> None:
+    """Mark `folder` as greensim's (`kind`: what it holds: 'runs', 'compare', 'sweep' or
+    'scenario'; `files`: for a scenario folder, the files greensim wrote in it)."""
+    body: dict[str, object] = {
+        "made_by": "greensim", "kind": kind,
+        "note": "greensim replaces or deletes only what is in folders holding this file"}
+    if files is not None:
+        body["files"] = sorted(files)
     atomic_write_bytes(Path(folder) / MARKER, (json.dumps(body) + "\n").encode())
+
+
+def read_marker(folder: Path) -> dict[str, object]:
+    """The marker of a greensim folder ({} when unreadable)."""
+    try:
+        body = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def claim_folder(path: Path, kind: str) -> Path:
@@ -132,6 +169,11 @@ def claim_folder(path: Path, kind: str) -> Path:
         raise OutputError(f"{path}: is a file, not a folder; choose another output folder")
     if path.is_dir():
         if is_greensim_folder(path):
+            found = str(read_marker(path).get("kind", "?"))
+            if found not in KINDS_SHARING.get(kind, {kind}):
+                raise OutputError(
+                    f"{path}: greensim made this folder for a {found} output, not a {kind} "
+                    f"one; choose another output folder so the two are not mixed")
             return path
         if any(path.iterdir()):
             raise OutputError(
@@ -233,6 +275,22 @@ def check_replaceable(folder: Path) -> None:
         raise OutputError(f"{folder}: exists and was not made by greensim (no {MARKER} file "
                           f"in it); greensim will not replace it: move it away or choose "
                           f"another output folder")
+    if folder.is_dir():
+        marker = read_marker(folder)
+        written = marker.get("files")
+        if marker.get("kind") not in (None, "scenario"):
+            raise OutputError(f"{folder}: greensim made this folder for a {marker.get('kind')} "
+                              f"output, not a scenario's; move it away or choose another "
+                              f"output folder")
+        if isinstance(written, list):
+            others = sorted(e.name for e in folder.iterdir()
+                            if e.name not in {*map(str, written), MARKER})
+            if others:
+                shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                                 if len(others) > 5 else "")
+                raise OutputError(f"{folder}: holds files greensim did not write ({shown}); "
+                                  f"greensim replaces the folder whole, so it will not: move "
+                                  f"them away first")
 
 
 GENERATOR = '<meta name="generator" content="greensim">'
@@ -271,7 +329,7 @@ def replace_folder(tmp: Path, folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["GENERATOR", "LOCK", "MARKER", "OutputError", "atomic_write_bytes",
+__all__ = ["GENERATOR", "KINDS_SHARING", "LOCK", "MARKER", "OutputError", "atomic_write_bytes",
            "atomic_write_parquet", "check_replaceable", "claim_folder", "folder_lock",
-           "is_greensim_folder", "os_error_message", "output_folder", "remove_leftovers",
-           "replace_folder", "text_columns", "write_marker", "write_page"]
+           "is_greensim_folder", "os_error_message", "output_folder", "read_marker",
+           "remove_leftovers", "replace_folder", "text_columns", "write_marker", "write_page"]

@@ -173,3 +173,28 @@ def test_resume_of_a_different_experiment_is_refused(runner: CliRunner, tmp_path
     res = runner.invoke(cli, ["run", AS_R, "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",
                               "--resume", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "--resume" in res.output and "differ" in res.output
+
+
+def test_run_with_a_tiny_precision_stops_at_the_cap(runner: CliRunner, tmp_path: Path) -> None:
+    """--precision 1e-300 cannot be reached: the run stops at --max-replicates with a warning,
+    not a traceback."""
+    res = runner.invoke(cli, ["run", NO_T, "--until", "2023-03-31", "-n", "2", "-j", "1", "-q",
+                              "--precision", "1e-300", "--max-replicates", "3",
+                              "--out", str(tmp_path / "p")])
+    assert res.exit_code == 0, res.output
+    assert "warning: replicate cap hit: stopped at --max-replicates 3" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_report_hint_is_shell_quoted(runner: CliRunner, tmp_path: Path) -> None:
+    """The `report:` line `run` prints can be pasted into a shell, spaces in paths and all."""
+    import shlex
+
+    out = tmp_path / "my runs"
+    res = runner.invoke(cli, ["run", AS_R, NO_T, "--until", "2023-03-31", "-n", "1", "-j", "1",
+                              "-q", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    hint = next(line for line in res.stdout.splitlines() if line.startswith("report: "))
+    assert shlex.split(hint.removeprefix("report: ")) == [
+        "greensim", "report", str(out / "as_reported"), str(out / "no_transition"), "--out",
+        str(out / "report.html")]

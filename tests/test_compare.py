@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -171,3 +172,80 @@ def test_compare_refuses_years_before_running_files(tmp_path: Path) -> None:
     assert res.exit_code == 2, res.output
     assert "--years 2030: the runs cover 2023-01-01 to 2024-06-30" in res.output
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def shorter_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """as_reported with two_runs' seed, over Q1 2023 and over 2023, with 3 replicates."""
+    out = tmp_path_factory.mktemp("shorter")
+    q1 = run_scenarios([bundled("as_reported", "2023-03-31")], replicates=3, seed=5,
+                       workers=1, out=out / "q1").folders[0]
+    year = run_scenarios([bundled("as_reported", "2023-12-31")], replicates=3, seed=5,
+                         workers=1, out=out / "year").folders[0]
+    return {"q1": q1, "year": year}
+
+
+def test_compare_refuses_all_over_runs_of_different_spans(
+        two_runs: list[Path], shorter_runs: dict[str, Path], tmp_path: Path) -> None:
+    """Runs ending on different days are not compared over `all` (nor over a year one covers
+    in part): exit 2, one line naming both spans; nothing is written."""
+    out = tmp_path / "c"
+    res = CliRunner().invoke(cli, ["compare", str(two_runs[0]), str(shorter_runs["q1"]),
+                                   "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert ("--years all: the runs cover different spans (no_transition: 2023-01-01 to "
+            "2024-12-31; as_reported: 2023-01-01 to 2023-03-31), so their outcomes are not "
+            "like for like; no year is covered alike by every run") in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not out.exists()
+    part = CliRunner().invoke(cli, ["compare", str(two_runs[0]), str(shorter_runs["q1"]),
+                                    "--years", "2023", "--out", str(out)])
+    assert part.exit_code == 2 and "--years 2023: the runs cover different days of 2023" in \
+        part.output and not out.exists()
+    hint = CliRunner().invoke(cli, ["compare", str(two_runs[0]), str(shorter_runs["year"]),
+                                    "--out", str(out)])
+    assert hint.exit_code == 2 and "expected years every run covers alike (2023)" in hint.output
+
+
+def test_compare_pairs_over_a_year_both_runs_cover(two_runs: list[Path],
+                                                  shorter_runs: dict[str, Path]) -> None:
+    """A year both runs cover in full is compared, paired by replicate: with the same seed and
+    start, replicate k's draws up to that year are the same (its outcomes are equal)."""
+    period = [Period(2023, 2023)]
+    long = compare.replicate_outcomes(two_runs[1], period, 0.035).iloc[:3]
+    short = compare.replicate_outcomes(shorter_runs["year"], period, 0.035)
+    pd.testing.assert_frame_equal(long, short)
+    summary = compare_folders([two_runs[0], shorter_runs["year"]], period, 0.035)
+    row = summary[(summary["role"] == "policy")
+                  & (summary["outcome"] == "cod_t_per_yr")].iloc[0]
+    assert row["paired"] and row["pairing"] == "paired by replicate (the 3 replicates in common)"
+    base = compare.replicate_outcomes(two_runs[0], period, 0.035).iloc[:3]
+    diff = short["cod_t_per_yr"].to_numpy() - base["cod_t_per_yr"].to_numpy()
+    assert row["diff_mean"] == pytest.approx(diff.mean())
+    assert ("years: 2023 (mean [95 % CI]; as_reported − no_transition: paired by replicate "
+            "(the 3 replicates in common))") in compare.format_summary(summary)
+
+
+def test_summary_says_how_each_policy_was_paired() -> None:
+    """The table's header says, per policy, whether its differences were paired: not with a
+    different seed or start date (its streams differ), nor for days the runs cover apart."""
+    rng = np.random.Generator(np.random.PCG64(2))
+
+    def frame(shift: float) -> pd.DataFrame:
+        return pd.DataFrame({"replicate": range(5), "period": "2024",
+                             "cod_t_per_yr": 100 + shift + rng.normal(0, 1, 5)})
+
+    span = compare.Span(date(2023, 1, 1), date(2024, 12, 31))
+    later = compare.Span(date(2024, 1, 1), date(2024, 12, 31))
+    runs = [("base", 1, frame(0)), ("same", 1, frame(-5)), ("other_seed", 2, frame(-5)),
+            ("later", 1, frame(-5))]
+    summary = compare.summarize(runs, [span, span, span, later])
+    how = summary[summary["role"] == "policy"].groupby("scenario", sort=False)["pairing"].first()
+    assert how.to_dict() == {"same": "paired by replicate",
+                             "other_seed": "unpaired (Welch): different seeds",
+                             "later": "unpaired (Welch): different start dates"}
+    text = compare.format_summary(summary)
+    assert text.splitlines()[0] == (
+        "years: 2024 (mean [95 % CI]; same − base: paired by replicate; other_seed − base: "
+        "unpaired (Welch): different seeds; later − base: unpaired (Welch): different start "
+        "dates)")
+    assert "differences paired by replicate" not in text

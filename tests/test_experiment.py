@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 import sim.experiments.replicates as experiment
 from sim.experiments.journal import Journal
 from sim.experiments.replicates import JOURNAL, RunsFailed, run_experiment, run_scenarios
-from sim.files import MARKER
+from sim.files import MARKER, write_marker
 from sim.model.simulation import TABLES
 
 from .conftest import bundled
@@ -93,10 +94,13 @@ def test_killed_write_leaves_nothing_half_written(tmp_path: Path,
 
 
 def test_rewrite_replaces_a_folder_whole(tmp_path: Path) -> None:
-    """Running again into the same folder replaces it completely (no stale files)."""
+    """Running again into the same folder replaces it completely: a file greensim wrote there
+    before and does not write now (listed in the folder's marker) does not stay behind."""
     sc = [bundled("as_reported", "2023-03-31")]
     (folder,) = run_experiment(sc, replicates=1, seed=1, workers=1, out=tmp_path)
     (folder / "stale.txt").write_text("old")
+    written = [p.name for p in folder.iterdir()]
+    write_marker(folder, "scenario", files=written)  # as if an earlier greensim wrote it
     run_experiment(sc, replicates=2, seed=1, workers=1, out=tmp_path)
     assert not (folder / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [MARKER, "as_reported"]
@@ -216,3 +220,17 @@ def test_memory_stays_bounded_while_runs_are_written(tmp_path: Path) -> None:
     assert journal.finished() == {("g", r) for r in range(200)}
     parts = list((tmp_path / "j" / "parts" / "t" / "g").glob("*.parquet"))
     assert len(parts) == 100
+
+
+def test_tiny_precision_cannot_overflow() -> None:
+    """A --precision so small that target × mean underflows and the ratio's square overflows
+    a float asks for four times the replicates (within the cap): no arithmetic error."""
+    outcomes = pd.DataFrame({"group": "a", "replicate": [0, 1],
+                             "cod_t_per_yr": [1e-30, 2e-30]})
+    check = experiment.check_precision(outcomes, 2, 1e-300)
+    assert check.ratio > 1e200 and not check.ok
+    assert experiment.next_replicates(check, 1000) == 8
+    assert experiment.next_replicates(check, 5) == 5
+    for ratio in (1e300, math.inf, math.nan):
+        rough = experiment.PrecisionCheck(1e-300, 3, [{"ratio": ratio}])
+        assert experiment.next_replicates(rough, 1000) == 12

@@ -8,6 +8,8 @@ expected, from `validate` and from `run` alike, never a traceback.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -16,11 +18,13 @@ import yaml
 from click.testing import CliRunner, Result
 
 import sim.scenario.load as load_module
+import sim.scenario.yamlfile as yamlfile_module
 from sim.cli import _scheduler_address, cli
 from sim.errors import ScenarioError
-from sim.scenario.load import MAX_EXTENDS, MAX_FILE_BYTES, MAX_PROBLEMS, load_scenario
+from sim.scenario.load import MAX_EXTENDS, MAX_PROBLEMS, load_scenario
+from sim.scenario.yamlfile import MAX_FILE_BYTES
 
-from .conftest import SCENARIOS
+from .conftest import ROOT, SCENARIOS
 
 AS_R = str(SCENARIOS / "as_reported.yaml")
 
@@ -176,7 +180,7 @@ def test_a_file_over_the_size_limit_is_refused_unparsed(tmp_path: Path,
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(load_module.yaml, "load", no_parsing)
+    monkeypatch.setattr(yamlfile_module.yaml, "load", no_parsing)
     for res in (validate(str(path)), run(tmp_path / "out", str(path))):
         assert_refused(res, f"{path}: file is over 1,000,000 bytes")
 
@@ -329,3 +333,214 @@ def test_a_bad_scheduler_address_is_a_usage_error(tmp_path: Path, command: list[
                                      "head.example.org:8786", "tcp://[::1]:8786", "ws://h:8786"])
 def test_good_scheduler_addresses_are_accepted(address: str) -> None:
     assert _scheduler_address(None, None, address) == address  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- hostile sweep 2
+@pytest.mark.parametrize(("text", "line", "key", "first"), [
+    ("name: x\nlevers:\n  closures: {date: 2024-03-01, rule: unlicensed}\n"
+     "river: {length_km: 20}\nlevers:\n  councils: {start: 2024-03-01}\n", 5, "levers", 2),
+    ("name: x\nlevers:\n  closures:\n    date: 2024-03-01\n    rule: unlicensed\n"
+     "    date: 2024-06-01\n", 6, "levers.closures.date", 4),
+    ("name: x\nworkshops:\n  - {id: a, id: b}\n", 3, "workshops.0.id", 3),
+    ("name: x\nname: y\n", 2, "name", 1),
+])
+def test_duplicate_keys_are_refused(tmp_path: Path, text: str, line: int, key: str,
+                                    first: int) -> None:
+    """A key written twice in one mapping, at any depth, is an error naming the file, the key
+    path and both lines (PyYAML kept the last silently: a second `levers:` dropped the first)."""
+    path = write(tmp_path, "dup.yaml", text)
+    for res in (validate(str(path)), run(tmp_path / "out", str(path))):
+        assert_refused(res)
+        assert errors(res) == [f"error: {path}: line {line}: key {key!r} appears twice "
+                               f"(first at line {first})"], errors(res)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_duplicate_key_in_a_set_value_is_refused() -> None:
+    """`--set` refuses a flow mapping with a key twice (not taken as text, then a type error)."""
+    res = validate(AS_R, "--set", "river={length_km: 1, length_km: 2}")
+    assert_refused(res)
+    assert errors(res) == ["error: --set river: line 1: key 'length_km' appears twice (first at "
+                           "line 1)"], errors(res)
+
+
+def test_merge_keys_may_be_overridden_but_not_repeated(tmp_path: Path) -> None:
+    """A YAML merge (`<<: *base`) followed by the same key overrides it, as YAML intends; only
+    keys written twice in the same mapping are refused."""
+    path = write(tmp_path, "merge.yaml", "name: x\nriver:\n  <<: &r {length_km: 20, "
+                                         "velocity_m_per_s: 0.5}\n  length_km: 30\n")
+    assert load_scenario(path).river.length_km == 30
+
+
+def test_a_symbolic_link_loop_is_one_clear_line(tmp_path: Path) -> None:
+    """A scenario path that is a symbolic link loop (it was a RuntimeError traceback), or a loop
+    reached through `extends:` (it was "file not found"), is said to be one."""
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.symlink_to(b.name)
+    b.symlink_to(a.name)
+    child = write(tmp_path, "child.yaml", "name: child\nextends: a.yaml\n")
+    for res in (validate(str(a)), run(tmp_path / "out", str(a))):
+        assert_refused(res)
+        assert errors(res) == [f"error: {a}: a symbolic link loop"], errors(res)
+    for res in (validate(str(child)), run(tmp_path / "out", str(child))):
+        assert_refused(res)
+        assert errors(res) == [f"error: {child}: extends: {a}: a symbolic link loop"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_township_without_workshops_validates_and_runs(tmp_path: Path) -> None:
+    """`workshops: []` is a township whose workshops are gone: validate accepts it and a run
+    completes (it failed every run with an IndexError), with no workshop loads."""
+    import pandas as pd
+
+    for scenario in ("no_transition", "as_reported"):
+        path = str(SCENARIOS / f"{scenario}.yaml")
+        checked = validate(path, "--set", "workshops=[]")
+        assert checked.exit_code == 0, checked.output
+        out = tmp_path / scenario
+        ran = run(out, path, "--set", "workshops=[]", "--until", "2024-12-31")
+        assert ran.exit_code == 0, ran.output
+        township = pd.read_parquet(out / scenario / "township.parquet")
+        assert len(township) == 24
+        columns = ["cod_kg_workshops", "tp_kg_workshops", "workshops_open", "workshop_jobs",
+                   "treatment_fees_yuan"]
+        assert (township[columns] == 0).all().all(), township[columns]
+        assert (township["cod_kg_households"] > 0).all()  # the other sources remain
+
+
+FILE_ENCODING_ASCII = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0",
+                       "PYTHONUTF8": "0"}
+
+
+def greensim_in(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], env=env, cwd=ROOT,
+                          capture_output=True, timeout=300, check=False)
+
+
+def test_a_name_the_file_system_cannot_encode_is_refused(tmp_path: Path) -> None:
+    """With an ASCII file-name encoding (the C locale without UTF-8 coercion), a Chinese name
+    is refused by validate and run alike, saying what to do (it passed validation, then a
+    write raised UnicodeEncodeError, a traceback)."""
+    probe = greensim_in(FILE_ENCODING_ASCII, "--version")
+    assert probe.returncode == 0, probe.stderr
+    encoding = subprocess.run([sys.executable, "-c", "import sys; "
+                               "print(sys.getfilesystemencoding())"], env=FILE_ENCODING_ASCII,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    if encoding.replace("-", "").lower() == "utf8":
+        pytest.skip("this system's C locale uses UTF-8 file names")
+    path = write(tmp_path, "zh.yaml", "name: 清河方案\n")
+    out = tmp_path / "out"
+    results = [greensim_in(FILE_ENCODING_ASCII, "validate", str(path)),
+               greensim_in(FILE_ENCODING_ASCII, "run", str(path), "-n", "1", "-j", "1", "-q",
+                           "--until", "2023-01-31", "--out", str(out))]
+    for res in results:
+        err = res.stderr.decode("ascii", "replace")
+        assert res.returncode == 2, err
+        assert "Traceback" not in err
+        lines = [x for x in err.splitlines() if x.strip()]
+        assert len(lines) == 1, lines
+        assert lines[0].startswith(f"error: {path}: name: the name cannot be a folder name on "
+                                   f"this system's file-name encoding ({encoding}); set a "
+                                   f"UTF-8 locale, e.g. LANG=C.UTF-8, or use an ASCII name"), \
+            lines
+    assert results[0].stderr == results[1].stderr
+    assert not out.exists()
+    ascii_name = write(tmp_path, "plain.yaml", "name: plain\n")
+    assert greensim_in(FILE_ENCODING_ASCII, "validate", str(ascii_name)).returncode == 0
+
+
+@pytest.mark.parametrize("error", [
+    UnicodeEncodeError("ascii", "清河", 0, 2, "ordinal not in range(128)"),
+    UnicodeDecodeError("ascii", b"\xe6\xb8\x85", 0, 1, "ordinal not in range(128)"),
+])
+def test_an_encoding_error_from_the_system_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                       error: UnicodeError) -> None:
+    """Any text the user's system cannot encode or decode (its locale) exits 2 with one line
+    saying what to do, not a traceback."""
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(load_module, "load_scenario", fail)
+    res = validate(AS_R)
+    assert_refused(res, "LANG=C.UTF-8")
+    assert len(errors(res)) == 1, errors(res)
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("a" * 80, True),
+    ("清" * 66, True),                 # 198 bytes
+    ("清" * 67, False),                # 201 bytes
+    ("\U00020000" * 50, True),         # 200 bytes
+    ("\U00020000" * 51, False),        # 204 bytes
+    ("\U00020000" * 80, False),        # 320 bytes: validated, then too long for a folder
+])
+def test_names_are_bounded_in_bytes_as_folder_names_are(tmp_path: Path, name: str,
+                                                        ok: bool) -> None:
+    """A name is at most 200 bytes in UTF-8 (a folder name takes 255, and greensim's temporary
+    `.NAME.tmp-PID` needs room): validate refuses what run would, with the same message."""
+    path = write(tmp_path, "long.yaml", f"name: {name}\n")
+    checked = validate(str(path))
+    if ok:
+        assert checked.exit_code == 0, checked.output
+        ran = run(tmp_path / "out", str(path), "--until", "2023-01-31")
+        assert ran.exit_code == 0, ran.output
+        assert (tmp_path / "out" / name / "run.json").exists()
+        return
+    ran = run(tmp_path / "out", str(path), "--until", "2023-01-31")
+    n = len(name.encode("utf-8"))
+    for res in (checked, ran):
+        assert_refused(res, f"{path}: name: expected a name of at most 200 bytes in UTF-8 "
+                            f"(this one has {n}; a Chinese character takes 3), as it names a "
+                            f"folder")
+    assert errors(checked) == errors(ran)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("name: x\0\n", "line 1, column 8"),
+    ("name: x\nriver:\n  length_km: 2\0\n", "line 3, column 15"),
+])
+def test_a_nul_byte_is_one_line_with_its_line_and_column(tmp_path: Path, text: str,
+                                                         where: str) -> None:
+    """A NUL byte (a binary or damaged file) is one line naming its line and column (it was
+    two lines giving a character position)."""
+    path = write(tmp_path, "nul.yaml", text)
+    for res in (validate(str(path)), run(tmp_path / "out", str(path))):
+        assert_refused(res)
+        assert errors(res) == [f"error: {path}: contains a NUL byte at {where} (is it a "
+                               f"binary or damaged file?)"], errors(res)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Base", "base"),
+    ("\u00e1rbol", "a\u0301rbol"),  # NFC and NFD spellings of árbol
+    ("STRASSE", "straße"),
+])
+def test_names_that_differ_only_in_case_or_normalisation_are_refused(tmp_path: Path,
+                                                                      first: str,
+                                                                      second: str) -> None:
+    """Two names that would name one folder on a case-insensitive or normalising file system
+    (macOS, Windows) cannot run together; validate says so too, with the same message."""
+    a = write(tmp_path, "a.yaml", f"name: {first}\n")
+    b = write(tmp_path, "b.yaml", f"name: {second}\n")
+    expected = (f"error: {b}: name: {second!r} and {first!r} (the name of {a}) would share a "
+                f"folder on case-insensitive file systems")
+    checked = validate(str(a), str(b))
+    ran = run(tmp_path / "out", str(a), str(b), "--until", "2023-01-31")
+    for res in (checked, ran):
+        assert_refused(res)
+        assert errors(res)[0].startswith(expected), errors(res)
+    assert errors(ran) == errors(checked)[-len(errors(ran)):]
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_scenarios_refuses_names_that_would_share_a_folder(tmp_path: Path) -> None:
+    """The library refuses them too (not only the command)."""
+    from sim.errors import GreensimError
+    from sim.experiments.replicates import run_scenarios
+
+    base = load_scenario(write(tmp_path, "a.yaml", "name: Base\nend_date: 2023-01-31\n"))
+    other = base.model_copy(update={"name": "base"})
+    with pytest.raises(GreensimError, match="would share a folder"):
+        run_scenarios([base, other], replicates=1, seed=1, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

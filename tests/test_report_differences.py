@@ -60,3 +60,21 @@ def test_the_costs_table_in_both_languages(two: list) -> None:
     en, zh = costs_html(two, found[1], Tr("en")), costs_html(two, found[1], Tr("zh"))
     assert "cost per tonne of COD avoided" in en and "每减少一吨化学需氧量的成本" in zh
     assert en.count("<tr>") == 3 and zh.count("<tr>") == 3
+
+
+def test_who_wins_and_who_loses_by_village(two: list) -> None:
+    """Each village's income change against the base is paired by replicate, its verdict
+    follows its interval, and the note counts the villages clearly worse and better off."""
+    from sim.report.winners import fig_winners, village_changes, winners_note
+
+    base, policy = two
+    year = int(base.township["date"].dt.year.max())
+    v = village_changes(base, policy, year)
+    assert v is not None and len(v) == base.villages["village"].nunique()
+    for _, row in v.iterrows():
+        expected = ("better" if row["low"] > 0 else
+                    "worse" if row["high"] < 0 else "no clear difference")
+        assert row["verdict"] == expected
+    worse = int((v["verdict"] == "worse").sum())
+    assert f"{worse} of {len(v)} villages clearly worse off" in winners_note(two, Tr("en"))
+    assert fig_winners(two, Tr("zh")) is not None and fig_winners(two[:1], Tr("zh")) is None

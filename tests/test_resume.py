@@ -9,6 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+import sim.experiments.replicates as experiment
+from sim.cli import cli
 from sim.experiments.replicates import JOURNAL
 from sim.files import MARKER
 
@@ -52,3 +57,36 @@ def test_killed_run_resumes_to_the_same_files(tmp_path: Path) -> None:
         assert files == sorted(p.name for p in b.iterdir())
         match, mismatch, errors = filecmp.cmpfiles(a, b, files, shallow=False)
         assert mismatch == [] and errors == [], (name, mismatch, errors)
+
+
+def test_rerun_says_what_becomes_of_the_journal(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rerun without --resume over a journal of finished runs warns that it discards them;
+    --resume with no journal warns that it starts afresh; a clean run says neither."""
+    real = experiment.run
+
+    def flaky(scenario, seed, replicate, **kw):  # type: ignore[no-untyped-def]
+        if replicate == 2:
+            raise RuntimeError("boom")
+        return real(scenario, seed, replicate, **kw)
+
+    out = tmp_path / "out"
+    args = ["run", str(SCENARIOS / "as_reported.yaml"), "--until", "2023-03-31", "-n", "3",
+            "-j", "1", "-q", "--out", str(out)]
+    monkeypatch.setattr(experiment, "run", flaky)
+    failed = CliRunner().invoke(cli, args)
+    assert failed.exit_code == 1 and (out / JOURNAL / "manifest.jsonl").is_file()
+    monkeypatch.undo()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert (f"warning: discarded a journal of 2 finished run(s) in {out / JOURNAL} (add "
+            f"--resume to keep them)\n") in again.stderr
+    clean = CliRunner().invoke(cli, args)
+    assert clean.exit_code == 0 and clean.stderr == ""
+    fresh = tmp_path / "fresh"
+    resumed = CliRunner().invoke(cli, [*args[:-1], str(fresh), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert (f"warning: --resume: no journal to resume in {fresh}; starting afresh\n"
+            in resumed.stderr)
+    complete = CliRunner().invoke(cli, [*args[:-1], str(fresh), "--resume"])
+    assert complete.exit_code == 0 and complete.stderr == ""  # its folders are simply kept

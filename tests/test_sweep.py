@@ -207,3 +207,30 @@ def test_bad_sweep_input_exits_2(tmp_path: Path, args: list[str], needle: str) -
     res = CliRunner().invoke(cli, ["sweep", str(SCENARIOS / "as_reported.yaml"), *args,
                                    "-q", "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and needle in res.output and "Traceback" not in res.output
+
+
+def test_sweep_refuses_years_outside_the_run_before_running(tmp_path: Path) -> None:
+    """--years past --until is refused (exit 2, one line with the span), as `compare` does,
+    before any run: no outcome is left all NaN and nothing is written."""
+    out = tmp_path / "o"
+    res = CliRunner().invoke(cli, [
+        "sweep", str(SCENARIOS / "as_reported.yaml"), "--vary", "river.velocity_m_per_s",
+        "--samples", "2", "-n", "1", "--until", "2023-03-31", "--years", "2050", "-j", "1",
+        "-q", "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert res.output == ("error: --years 2050: the runs cover 2023-01-01 to 2023-03-31; "
+                          "expected years within that span (2023) or 'all'\n")
+    assert not out.exists()
+
+
+def test_sweep_says_what_becomes_of_the_journal(tmp_path: Path) -> None:
+    """--resume with no journal says it starts afresh; a rerun without --resume says it
+    discards the journal's finished runs; a resume says neither."""
+    design = build_design("lhs", PI_FACTORS, samples=4, seed=2)
+    out = tmp_path / "sw"
+    first = run_sweep(Ishigami(), design, replicates=2, seed=2, out=out, resume=True)
+    assert first.notes == [f"--resume: no journal to resume in {out}; starting afresh"]
+    again = run_sweep(Ishigami(), design, replicates=2, seed=2, out=out)
+    assert again.notes == [f"discarded a journal of 8 finished run(s) in {out / '.journal'} "
+                           f"(add --resume to keep them)"]
+    assert run_sweep(Ishigami(), design, replicates=2, seed=2, out=out, resume=True).notes == []

@@ -172,7 +172,7 @@ def test_every_truncated_draw_lies_within_its_bounds(dist: str, mean: float, sd:
 
 def test_draws_vary_across_replicates_far_in_the_tail(tmp_path: Path) -> None:
     """Eight replicates of the issue's scenario get eight different values within bounds."""
-    path = scenario_file(tmp_path, "uncertainties:\n  - {parameter: sewage.discharge_share, "
+    path = scenario_file(tmp_path, "  - {parameter: sewage.discharge_share, "
                          "distribution: normal, mean: 0.4, sd: 0.05, low: 0.85, high: 0.9}\n")
     scenario = load_scenario(path)
     values = [draw(scenario, 7, r)["sewage.discharge_share"] for r in range(8)]

@@ -305,3 +305,89 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert not [p.name for p in out.iterdir() if ".tmp-" in p.name or p.name == LOCK]
     assert len(pd.read_parquet(out / "as_reported" / "township.parquet")) == 2 * 3
+
+
+# ----------------------------------------------------------------------------- the hostile sweep
+def test_folders_of_one_kind_are_not_written_by_another(runner: CliRunner,
+                                                        tmp_path: Path) -> None:
+    """A sweep into a run's scenario folder (or a run into a sweep folder, or into a scenario
+    folder) is refused: the marker says what a folder holds, so outputs never mix."""
+    out = tmp_path / "o"
+    assert runner.invoke(cli, ["run", NO_T, *SHORT, "--out", str(out)]).exit_code == 0
+    before = (out / "no_transition" / "outcomes.parquet").read_bytes()
+    res = runner.invoke(cli, ["sweep", AS_R, "--vary", "river.velocity_m_per_s", "-N", "2",
+                              "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",
+                              "--out", str(out / "no_transition")])
+    assert res.exit_code == 2 and "not a sweep one" in res.output
+    assert (out / "no_transition" / "outcomes.parquet").read_bytes() == before
+    res = runner.invoke(cli, ["run", AS_R, *SHORT, "--out", str(out / "no_transition")])
+    assert res.exit_code == 2 and "for a scenario output, not a runs one" in res.output
+
+
+def test_a_users_file_inside_a_scenario_folder_stops_the_rerun(runner: CliRunner,
+                                                              tmp_path: Path) -> None:
+    """A file of the user's put inside a scenario folder greensim wrote is never deleted by the
+    rerun that replaces the folder: the run stops at once with exit 2, naming it."""
+    out = tmp_path / "o"
+    assert runner.invoke(cli, ["run", NO_T, *SHORT, "--out", str(out)]).exit_code == 0
+    notes = out / "no_transition" / "my_notes.md"
+    notes.write_text("mine", encoding="utf-8")
+    res = runner.invoke(cli, ["run", NO_T, *SHORT, "--seed", "5", "--out", str(out)])
+    assert res.exit_code == 2 and "holds files greensim did not write (my_notes.md)" in res.output
+    assert notes.read_text(encoding="utf-8") == "mine"
+    notes.unlink()
+    assert runner.invoke(cli, ["run", NO_T, *SHORT, "--seed", "5",
+                               "--out", str(out)]).exit_code == 0
+
+
+def test_a_full_disk_names_the_file(runner: CliRunner, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write error that names no file (as pyarrow's do) is reported with the file it was
+    writing, never a temporary name."""
+    out = tmp_path / "out"
+
+    def full(table: object, where: object, *args: object, **kwargs: object) -> None:
+        raise OSError("[Errno 28] Error writing bytes to file. Detail: [errno 28] No space "
+                      "left on device")
+
+    monkeypatch.setattr(sim.files.pq, "write_table", full)
+    res = runner.invoke(cli, ["run", AS_R, *SHORT, "--out", str(out)])
+    assert res.exit_code == 2 and "no space left on the device" in res.output
+    assert str(out) in res.output and ".tmp-" not in res.output
+
+
+def test_a_closed_pipe_is_not_an_error_of_greensim(tmp_path: Path) -> None:
+    """`greensim outcomes | head -1`: the reader stops early; greensim ends quietly (no
+    traceback, no 'please report it')."""
+    proc = subprocess.run(" ".join(greensim("outcomes")) + " | head -1", shell=True,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "report it" not in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_ctrl_c_with_a_process_pool_ends_promptly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) during a run on two
+    workers ends it within seconds with exit 130 and one line, every time (workers ignore it;
+    the parent stops the pool), and --resume then finishes."""
+    for k, delay in enumerate((1.2, 1.7, 2.3)):
+        out = tmp_path / f"k{k}"
+        proc = subprocess.Popen(greensim("run", NO_T, AS_R, "--until", "2024-12-31", "-n", "30",
+                                         "-j", "2", "-q", "--out", str(out)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError("greensim hung after Ctrl-C") from None
+        assert proc.returncode in (0, 130), err
+        assert "Traceback" not in err
+        if proc.returncode == 130:
+            assert err.strip().startswith("interrupted")
+    res = subprocess.run(greensim("run", NO_T, AS_R, "--until", "2024-12-31", "-n", "30", "-j",
+                                  "2", "-q", "--resume", "--out", str(tmp_path / "k0")),
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr

@@ -3,9 +3,11 @@ difference from the base, for chosen years.
 
 Reads run folders only (the tables `greensim run` writes), one replicate at a time, streamed
 from the Parquet files, so a thousand replicates of a long run fit in memory. Replicate k of
-two runs with the same seed shares its random streams and uncertainty draws (common random
-numbers), so a policy's difference from the base is taken replicate by replicate (paired);
-the unpaired (Welch) half-width is given beside it to show what pairing gains.
+two runs with the same seed and start shares its random streams and uncertainty draws (common
+random numbers), so a policy's difference from the base is taken replicate by replicate
+(paired); the unpaired (Welch) half-width is given beside it to show what pairing gains. Runs
+are compared only over days they all cover alike (`check_periods`): not `all` of runs that
+end on different days, say.
 """
 
 from __future__ import annotations
@@ -79,30 +81,63 @@ def folder_span(folder: Path, meta: Mapping[str, Any] | None = None) -> Span | N
     return Span(dates.min().date(), dates.max().date(), from_tables=True)
 
 
+def _aligned(spans: Mapping[str, Span]) -> dict[str, Span]:
+    """Spans made comparable: to the month when any was read from the tables (whose rows are
+    dated on the first of each month)."""
+    if not any(s.from_tables for s in spans.values()):
+        return dict(spans)
+    return {name: Span(s.start.replace(day=1), s.until.replace(day=1), True)
+            for name, s in spans.items()}
+
+
+def _days(span: Span, period: Period) -> tuple[date, date] | None:
+    """The days of `period` that `span` covers (None: none)."""
+    start, until = span.start, span.until
+    if period.first is not None:
+        start = max(start, date(period.first, 1, 1))
+    if period.last is not None:
+        until = min(until, date(period.last, 12, 31))
+    return (start, until) if start <= until else None
+
+
+def alike(period: Period, spans: Sequence[Span]) -> bool:
+    """Whether the runs cover the same days of `period` (all of a run for `all`), so that
+    their outcomes over it are like for like."""
+    named = {str(i): s for i, s in enumerate(spans)}
+    return len({_days(s, period) for s in _aligned(named).values()}) <= 1
+
+
 def check_periods(periods: Sequence[Period], spans: Mapping[str, Span | None]) -> None:
-    """Refuse (GreensimError) a period with a year outside the span every run covers: its
-    outcomes would be NaN, or per-year figures averaged over fewer years than asked. `all`
-    always passes, as do spans that are unknown (None)."""
+    """Refuse (GreensimError) a period with a year outside the span every run covers (its
+    outcomes would be NaN, or per-year figures averaged over fewer years than asked), or one
+    whose days the runs do not all cover alike: `all` over runs of different spans, or a
+    year one run covers in full and another in part. Spans that are unknown (None) pass."""
     known = {name: s for name, s in spans.items() if s is not None}
-    dated = [p for p in periods if p.first is not None and p.last is not None]
-    if not dated or not known:
+    if not known:
         return
-    start = max(s.start for s in known.values())
-    until = min(s.until for s in known.values())
-    source = " (dates in the tables)" if any(s.from_tables for s in known.values()) else ""
+    runs = list(known.values())
+    start = max(s.start for s in runs)
+    until = min(s.until for s in runs)
+    source = " (dates in the tables)" if any(s.from_tables for s in runs) else ""
     each = "; ".join(f"{name}: {s.start} to {s.until}" for name, s in known.items())
-    if len({(s.start, s.until) for s in known.values()}) == 1:
+    if len({(s.start, s.until) for s in runs}) == 1:
         cover = f"the runs cover {start} to {until}{source}"
     elif start <= until:
         cover = f"the runs all cover {start} to {until}{source} ({each})"
     else:
         cover = f"the runs share no day{source} ({each})"
     first, last = start.year, until.year
-    within = (f"expected years within that span ({Period(first, last).label}) or 'all'"
-              if first <= last else "expected 'all'")
-    for p in dated:
-        assert p.first is not None and p.last is not None
-        if first <= p.first and p.last <= last:
+    years = [y for y in range(first, last + 1) if alike(Period(y, y), runs)]
+    if alike(Period(), runs):  # the same span: every year within it, and 'all'
+        within = (f"expected years within that span ({Period(first, last).label}) or 'all'"
+                  if first <= last else "expected 'all'")
+    elif years:
+        within = f"expected years every run covers alike ({Period(years[0], years[-1]).label})"
+    else:
+        within = ("no year is covered alike by every run: rerun them over the same span (the "
+                  "same start and --until)")
+    for p in periods:
+        if p.first is None or p.last is None or (first <= p.first and p.last <= last):
             continue
         inside = max(0, min(p.last, last) - max(p.first, first) + 1)
         if inside == 0:
@@ -114,6 +149,11 @@ def check_periods(periods: Sequence[Period], spans: Mapping[str, Span | None]) -
             f"--years {p.label}: {cover}, so {' and '.join(missing)} would be missing and "
             f"outcomes per year would be averaged over {inside} of the {asked} years asked; "
             f"{within}")
+    for p in periods:
+        if not alike(p, runs):
+            what = "different spans" if p.first is None else f"different days of {p.label}"
+            raise GreensimError(f"--years {p.label}: the runs cover {what}{source} ({each}), "
+                                f"so their outcomes are not like for like; {within}")
 
 
 def _iter_table(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -183,10 +223,38 @@ def _verdict(diff_low: float, diff_high: float, direction: str) -> str:
     return "no clear difference"
 
 
-def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
-    """Summary rows from (scenario, seed, per-replicate outcomes), the first being the base."""
+def pairing(period: str, seeds: tuple[int, int], spans: tuple[Span | None, Span | None],
+            replicates: tuple[int, int], common: int) -> str:
+    """How a policy's difference from the base is taken over `period` (a label): 'paired by
+    replicate' when replicate k of both runs shares its random streams up to the period's
+    end (the same seed and start) and the runs cover the period's days alike, else
+    'unpaired (Welch): ' and why. `spans` (policy, base) unknown: the seeds decide."""
+    if seeds[0] != seeds[1]:
+        return "unpaired (Welch): different seeds"
+    if spans[0] is not None and spans[1] is not None:
+        a, b = _aligned({"policy": spans[0], "base": spans[1]}).values()
+        if a.start != b.start:
+            return "unpaired (Welch): different start dates"
+        if not alike(Period.parse(period), [a, b]):
+            what = "spans" if period == "all" else f"days of {period}"
+            return f"unpaired (Welch): the runs cover different {what}"
+    if common < 2:
+        return "unpaired (Welch): fewer than 2 replicates in common"
+    if common < max(replicates):
+        return f"paired by replicate (the {common} replicates in common)"
+    return "paired by replicate"
+
+
+def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]],
+              spans: Sequence[Span | None] | None = None) -> pd.DataFrame:
+    """Summary rows from (scenario, seed, per-replicate outcomes), the first being the base;
+    `spans` (one per run, from `folder_span`) lets `pairing` check that the runs' streams
+    and days line up, not only their seeds. Each policy row says how it was paired."""
     if not runs:
         raise GreensimError("compare needs at least one scenario")
+    if spans is not None and len(spans) != len(runs):
+        raise ValueError(f"summarize: {len(spans)} spans for {len(runs)} runs")
+    span_of = list(spans) if spans is not None else [None] * len(runs)
     base_name, base_seed, base = runs[0]
     rows: list[dict[str, Any]] = []
     periods = list(dict.fromkeys(base["period"])) if len(base) else []
@@ -195,7 +263,9 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
         for i, (name, seed, frame) in enumerate(runs):
             f = frame[frame["period"] == period].set_index("replicate")
             common = b.index.intersection(f.index)
-            paired = i > 0 and seed == base_seed and len(common) >= 2
+            how = (pairing(str(period), (seed, base_seed), (span_of[i], span_of[0]),
+                           (len(f), len(b)), len(common)) if i > 0 else "")
+            paired = how.startswith("paired")
             for o in OUTCOMES.values():
                 if o.name not in f.columns:
                     continue
@@ -214,6 +284,7 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
                     row.update({"diff_mean": diff.mean, "diff_ci_low": diff.low,
                                 "diff_ci_high": diff.high, "diff_half_width": diff.half_width,
                                 "unpaired_half_width": unpaired.half_width, "paired": paired,
+                                "pairing": how,
                                 "verdict": _verdict(diff.low, diff.high, o.direction)})
                 rows.append(row)
             for ratio in RATIOS.values():
@@ -231,7 +302,7 @@ def summarize(runs: Sequence[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
                              "ci_low": est.low, "ci_high": est.high,
                              "half_width": ((est.high - est.low) / 2
                                             if math.isfinite(est.high - est.low) else math.nan),
-                             "paired": True, "note": est.note})
+                             "paired": True, "pairing": how, "note": est.note})
     return pd.DataFrame(rows)
 
 
@@ -246,16 +317,29 @@ def compare_folders(folders: Sequence[Path], periods: Sequence[Period],
     names = [name for name, _, _ in entries]
     if len(set(names)) != len(names):
         raise GreensimError(f"compare: scenario names must be unique, got {names}")
-    check_periods(periods, {name: folder_span(folder, meta) for name, folder, meta in entries})
+    spans = [folder_span(folder, meta) for _, folder, meta in entries]
+    check_periods(periods, dict(zip(names, spans, strict=True)))
     runs = [(name, int(meta.get("seed", -1)), replicate_outcomes(folder, periods, discount_rate))
             for name, folder, meta in entries]
-    return summarize(runs)
+    return summarize(runs, spans)
 
 
 def _fmt(mean: float, low: float, high: float, note: object = "") -> str:
     if isinstance(note, str) and note and not math.isfinite(mean):
         return note.split(" (", 1)[0]
     return format_interval(mean, low, high)
+
+
+def _pairing_of(frame: pd.DataFrame, scenario: str) -> str:
+    """How a policy's differences were taken (`pairing`; from `paired` in older summaries)."""
+    rows = frame[(frame["scenario"] == scenario) & frame["outcome"].isin(list(OUTCOMES))]
+    if "pairing" in rows.columns:
+        told = [h for h in rows["pairing"] if isinstance(h, str) and h]
+        if told:
+            return str(told[0])
+    paired = rows["paired"] if "paired" in rows.columns else pd.Series(dtype=object)
+    return ("paired by replicate" if len(paired.dropna()) and bool(paired.dropna().all())
+            else "unpaired (Welch)")
 
 
 def format_summary(summary: pd.DataFrame) -> str:
@@ -275,8 +359,8 @@ def format_summary(summary: pd.DataFrame) -> str:
                     f"({r['verdict']})")
         cols = [base] + [c for s in scen[1:] for c in (s, f"{s} − {base}")]
         text = pd.DataFrame.from_dict(table, orient="index").reindex(columns=cols).fillna("")
-        blocks.append(f"years: {period} (mean [95 % CI]; differences paired by replicate)\n"
-                      f"{text.to_string()}")
+        how = [f"; {s} − {base}: {_pairing_of(frame, s)}" for s in scen[1:]]
+        blocks.append(f"years: {period} (mean [95 % CI]{''.join(how)})\n{text.to_string()}")
     return "\n\n".join(blocks)
 
 
@@ -288,5 +372,6 @@ def write_summary(summary: pd.DataFrame, out: Path) -> list[Path]:
     return [out / "summary.csv", out / "summary.parquet"]
 
 
-__all__ = ["Span", "check_periods", "compare_folders", "folder_span", "format_summary",
-           "iter_replicates", "read_meta", "replicate_outcomes", "summarize", "write_summary"]
+__all__ = ["Span", "alike", "check_periods", "compare_folders", "folder_span", "format_summary",
+           "iter_replicates", "pairing", "read_meta", "replicate_outcomes", "summarize",
+           "write_summary"]

@@ -119,6 +119,9 @@ def die_with_parent(parent: int) -> None:
     worker directly (Linux's default), the kernel sends SIGKILL as the parent goes (prctl
     PR_SET_PDEATHSIG); otherwise (a fork server, another system) a daemon thread checks the
     parent every second."""
+    # Ctrl-C reaches the whole process group; the parent alone handles it (it stops the
+    # pool), so a worker never dies holding the pool's queue lock (a known deadlock).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.getppid() == parent and sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
@@ -140,6 +143,19 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="greensim-parent-watch", daemon=True).start()
 
 
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a process pool now: cancel what is queued and end its workers (their finished runs
+    are already in the journal; the rest run again on --resume)."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the pool's own workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -158,8 +174,10 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
                                    initargs=(os.getpid(),))
         try:
             yield ExecutorHandle(pool, workers, "processes", f"process pool of {workers}")
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # Ctrl-C, an error: stop at once, do not wait for running batches
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True, cancel_futures=True)
         return
     with _dask_client(workers, scheduler) as (client, describe):
         slots = max(1, sum(client.nthreads().values()))

@@ -70,6 +70,7 @@ def atomic_folder(folder: Path, fill: Callable[[Path], None]) -> Path:
     try:
         write_marker(tmp, "scenario")
         fill(tmp)
+        write_marker(tmp, "scenario", files=[e.name for e in tmp.iterdir()])
         replace_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from sim.errors import GreensimError
 from sim.experiments.executors import BatchResult, RunOutput, RunSpec
-from sim.files import atomic_write_bytes, atomic_write_parquet, text_columns
+from sim.files import atomic_write_bytes, atomic_write_parquet, naming, text_columns
 
 MANIFEST = "manifest.jsonl"
 PLAN = "plan.json"
@@ -49,6 +49,24 @@ def contiguous(outputs: Sequence[tuple[RunSpec, RunOutput]]
         yield chunk
 
 
+def finished_runs(root: Path) -> int:
+    """How many distinct runs the journal under `root` holds as finished (0 if it has no
+    readable manifest; damaged lines are skipped)."""
+    try:
+        raw = (Path(root) / MANIFEST).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0
+    done: set[tuple[str, int]] = set()
+    for line in raw.splitlines():
+        try:
+            entry = json.loads(line)
+            if isinstance(entry, dict) and "failure" not in entry:
+                done.update((str(entry["group"]), int(r)) for r in entry["replicates"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return len(done)
+
+
 class Journal:
     """The manifest and part files of one experiment under `root`."""
 
@@ -58,6 +76,8 @@ class Journal:
         self.failed: dict[tuple[str, int], dict[str, Any]] = {}
         self._done: set[tuple[str, int]] = set()
         self.damaged = 0  # runs found on resume with a missing or unreadable part: run again
+        self.discarded = 0  # finished runs of an earlier journal that `start` deleted
+        self.absent = False  # `start` was asked to resume but found no journal
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, plan: dict[str, Any], resume: bool) -> None:
@@ -74,7 +94,9 @@ class Journal:
                                     f"start over")
             self._load()
             return
+        self.absent = resume
         if self.root.exists():
+            self.discarded = finished_runs(self.root)
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         atomic_write_bytes(old, (json.dumps(plan, indent=1, sort_keys=True) + "\n").encode())
@@ -82,6 +104,20 @@ class Journal:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def start_warnings(self, kept: int = 0) -> list[str]:
+        """What `start` threw away or did not find, to tell the user: finished runs of an
+        earlier journal deleted (no --resume), or --resume with no journal (`kept`: complete
+        output folders that are kept all the same)."""
+        told = []
+        if self.discarded:
+            told.append(f"discarded a journal of {self.discarded} finished run(s) in "
+                        f"{self.root} (add --resume to keep them)")
+        if self.absent:
+            keeping = f" (the {kept} complete folder(s) there are kept)" if kept else ""
+            told.append(f"--resume: no journal to resume in {self.root.parent}; starting "
+                        f"afresh{keeping}")
+        return told
 
     def _load(self) -> None:
         path = self.root / MANIFEST
@@ -204,7 +240,8 @@ class Journal:
         schema = schema.with_metadata(meta)
         pending: list[pa.Table] = []
         rows = 0
-        with pq.ParquetWriter(out, schema, use_dictionary=text_columns(schema)) as writer:
+        with naming(out), pq.ParquetWriter(out, schema,
+                                           use_dictionary=text_columns(schema)) as writer:
             for p in paths:
                 part = pq.read_table(p)
                 part = part.select(schema.names).cast(schema) if part.schema != schema else part
@@ -218,4 +255,4 @@ class Journal:
                 writer.write_table(pa.concat_tables(pending), row_group_rows)
 
 
-__all__ = ["Journal", "contiguous"]
+__all__ = ["Journal", "contiguous", "finished_runs"]

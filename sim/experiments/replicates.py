@@ -46,6 +46,7 @@ from sim.experiments.folders import folder_is_current, write_scenario_folder
 from sim.experiments.journal import Journal
 from sim.files import atomic_write_parquet, check_replaceable, output_folder
 from sim.model.simulation import run
+from sim.scenario.params import folder_key
 from sim.scenario.schema import Scenario
 
 JOURNAL = ".greensim-journal"
@@ -191,8 +192,8 @@ def check_precision(outcomes: pd.DataFrame, replicates: int, target: float) -> P
                 ratio = 0.0
             elif ci.n < 2 or not math.isfinite(ci.half_width) or ci.mean == 0:
                 ratio = math.inf
-            else:
-                ratio = ci.half_width / (target * abs(ci.mean))
+            else:  # relative half-width first: target × |mean| could underflow to 0
+                ratio = ci.half_width / abs(ci.mean) / target
             rows.append({"scenario": group, "outcome": name, "n": ci.n, "mean": ci.mean,
                          "half_width": ci.half_width, "ratio": ratio})
     return PrecisionCheck(target, replicates, rows)
@@ -202,8 +203,10 @@ def next_replicates(check: PrecisionCheck, cap: int) -> int:
     """Replicates expected to reach the target (half-width ∝ 1/√n) with 10 % spare, at most
     four times as many as now (early estimates are rough), within the cap."""
     n = check.replicates
-    ratio = check.ratio
-    need = 4 * n if not math.isfinite(ratio) else math.ceil(n * ratio**2 * 1.1)
+    # at most four times n is asked for, which any ratio above 2 reaches (2² × 1.1 > 4): cap
+    # it before squaring, so a tiny --precision (a huge or infinite ratio) cannot overflow
+    ratio = min(check.ratio, 2.0) if not math.isnan(check.ratio) else 2.0
+    need = math.ceil(n * ratio**2 * 1.1)
     return min(cap, 4 * n, max(n + max(2, n // 5), need))
 
 
@@ -239,9 +242,12 @@ def run_scenarios(scenarios: Sequence[Scenario], *, replicates: int, seed: int, 
                   on_total: Progress | None = None) -> RunSummary:
     """Run every scenario's replicates (or until `precision`) and write one folder each."""
     names = [s.name for s in scenarios]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    keys = [folder_key(n) for n in names]  # equal but for case or normalisation: one folder
+    dupes = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
     if dupes:
-        raise GreensimError(f"two scenarios share the name {dupes}; names must be unique")
+        raise GreensimError(f"scenarios {dupes} would share a folder (on case-insensitive file "
+                            f"systems if not here); names must differ in more than case or "
+                            f"accents' encoding")
     if precision is not None and not 0 < precision < 1:
         raise GreensimError(f"--precision {precision}: expected a share between 0 and 1")
     for s in scenarios:
@@ -265,6 +271,8 @@ def run_scenarios(scenarios: Sequence[Scenario], *, replicates: int, seed: int, 
                        if folder_is_current(out / s.name, s, seed, replicates)]
             summary.folders += [out / s.name for s in current]
             todo = [s for s in scenarios if s not in current]
+        if journal.discarded or (journal.absent and todo):  # all complete: nothing to say
+            summary.warnings += journal.start_warnings(kept=len(scenarios) - len(todo))
 
         def finish(group: str) -> None:
             if precision is None:

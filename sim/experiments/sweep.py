@@ -83,7 +83,7 @@ def run_sweep(evaluator: Callable[[RunSpec, int], RunOutput], design: Design, *,
             done = journal.finished()
             on_total(sum(s.key not in done for s in specs))
         failures = 0
-        notes: list[str] = []
+        notes: list[str] = journal.start_warnings()
         if journal.damaged:
             notes.append(f"--resume: {journal.damaged} finished run(s) had a missing or damaged "
                          f"part file in {journal.root}; they run again")

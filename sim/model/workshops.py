@@ -284,7 +284,8 @@ def _settle(memo: SettlementMemo, t0: float, t1: float, sample_t: float, costs: 
     self_treating = np.array([s == Treatment.SELF_TREATING for s in sample_status], dtype=bool)
     connected = np.array([s == Treatment.CONNECTED for s in sample_status], dtype=bool)
     out.sample_kg_per_day[index] = np.where(discharging[:, None], raw, 0.0)
-    out.sample_kg_per_day[np.asarray(index)[self_treating]] = raw[self_treating] * keep
+    out.sample_kg_per_day[np.asarray(index, dtype=np.intp)[self_treating]] = (
+        raw[self_treating] * keep)  # intp: an empty index list would be float
     # sums over workshops in their order, as the one-at-a-time accounting added them
     connected_raw = (raw * d_conn[:, None]).sum(axis=0) if n else np.zeros(3)
     connected_sample = raw[connected].sum(axis=0) if connected.any() else np.zeros(3)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.analysis.compare import replicate_outcomes, summarize
+from sim.analysis.compare import folder_span, replicate_outcomes, summarize
 from sim.analysis.outcomes import DISCOUNT_RATE_PER_YEAR, Period
 from sim.report.data import RunData
 from sim.report.figures import months_per_year
@@ -51,7 +51,7 @@ def card_summary(runs: Sequence[RunData]) -> CardSummary:
                replicate_outcomes(r.folder, [Period(year, year), Period()],
                                   DISCOUNT_RATE_PER_YEAR))
               for r in runs]
-    return year, summarize(frames)
+    return year, summarize(frames, [folder_span(r.folder, r.meta) for r in runs])
 
 
 def _amount(tr: Tr, outcome: str, value: float) -> str:

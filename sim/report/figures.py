@@ -50,8 +50,11 @@ def annual_values(frame: pd.DataFrame, column: str, how: How) -> pd.DataFrame:
 
 
 def _band(groups: SeriesGroupBy) -> pd.DataFrame:
-    return pd.DataFrame({"mean": groups.mean(), "lo": groups.quantile(0.05),
-                         "hi": groups.quantile(0.95), "n": groups.count()})
+    """Per group: mean, median, the 25–75 % (q25, q75) and 5–95 % (lo, hi) quantiles, count."""
+    return pd.DataFrame({"mean": groups.mean(), "median": groups.median(),
+                         "q25": groups.quantile(0.25), "q75": groups.quantile(0.75),
+                         "lo": groups.quantile(0.05), "hi": groups.quantile(0.95),
+                         "n": groups.count()})
 
 
 _BANDS: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
@@ -142,15 +145,18 @@ def ranked_first_share(township: pd.DataFrame) -> pd.DataFrame:
 def _add_band(fig: go.Figure, band: pd.DataFrame, name: str, colour: str, *, x: str = "year",
               row: int | None = None, col: int | None = None, legend: bool = True,
               label: str | None = None) -> None:
-    """Add a shaded 5–95 % band (two traces, ``tonexty``) and the mean line of one scenario
-    (`name` groups its traces; `label`, in the page's language, is shown)."""
+    """Add a fan of one scenario: the 5–95 % and 25–75 % bands of its replicates (shaded,
+    ``tonexty``) and the median line (`name` groups its traces; `label`, in the page's
+    language, is shown)."""
     edge = {"x": band[x], "mode": "lines", "legendgroup": name, "hoverinfo": "skip",
             "line": {"width": 0}, "showlegend": False}
-    fig.add_trace(go.Scatter(y=band["lo"], **edge), row=row, col=col)
-    fig.add_trace(go.Scatter(y=band["hi"], fill="tonexty", **edge,
-                             fillcolor="rgba({},{},{},0.2)".format(*hex_to_rgb(colour))),
-                  row=row, col=col)
-    fig.add_trace(go.Scatter(x=band[x], y=band["mean"], name=label or name, legendgroup=name,
+    rgb = hex_to_rgb(colour)
+    for low, high, alpha in (("lo", "hi", 0.14), ("q25", "q75", 0.3)):
+        fig.add_trace(go.Scatter(y=band[low], **edge), row=row, col=col)
+        fig.add_trace(go.Scatter(y=band[high], fill="tonexty", **edge,
+                                 fillcolor="rgba({},{},{},{})".format(*rgb, alpha)),
+                      row=row, col=col)
+    fig.add_trace(go.Scatter(x=band[x], y=band["median"], name=label or name, legendgroup=name,
                              mode="lines" if x == "date" else "lines+markers",
                              line={"color": colour}, showlegend=legend), row=row, col=col)
 

@@ -59,7 +59,8 @@ MESSAGES: dict[str, str] = {
     # sections
     "sec.water": "River and workshops", "sec.tourism": "Tourism", "sec.farms": "Farms & fields",
     "sec.life": "Everyday life & satisfaction",
-    "note.band": "Lines = mean of replicates, shading = 5–95 % of replicates.",
+    "note.band": "Lines = median of replicates; shading: dark 25–75 %, light 5–95 % of "
+                 "replicates.",
     "note.partial": " Annual sums cover full calendar years only; partial years omitted: {years}.",
     "note.partial.year": "{year} ({n} months)",
     "note.end": "at the end of each year (the last simulated month in a partial year)",
@@ -127,7 +128,8 @@ MESSAGES: dict[str, str] = {
     "fig.farm_income.livestock": "pig farms", "fig.farm_income.forest": "under-forest economy",
     "fig.satisfaction": "Satisfaction and county rank",
     "fig.satisfaction.note": "Left: residents' satisfaction (0–100); line and shading = monthly "
-                             "mean of all residents (mean and 5–95 % of replicates); diamonds "
+                             "mean of all residents (median, 25–75 % and 5–95 % of replicates); "
+                             "diamonds "
                              "and bars = quarterly survey sample (mean and 5–95 % of "
                              "replicates). Right: share of replicates whose survey ranks first "
                              "among the county's townships, per quarter.",
@@ -145,6 +147,20 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "households sorting", "fig.air.sorting_axis": "share of households",
     "fig.air.legacy": "legacy rubbish", "fig.air.legacy_axis": "tonnes at year end",
     "hover.year": "year",
+    # who wins and who loses
+    "page.winners": "Who wins and who loses",
+    "win.villages": "{policy} − {base}: income per person by village, {year}",
+    "win.sources": "by farming source, {year}",
+    "win.axis": "change (yuan / person)",
+    "win.hover": "%{{x}}: %{{y:,.0f}} [%{{customdata[0]:,.0f}}, %{{customdata[1]:,.0f}}] "
+                 "(%{{customdata[2]}})<extra></extra>",
+    "win.note": "Change of income per person against the base in {year}, taken replicate by "
+                "replicate, with its 95 % interval (error bars); blue = clearly better off, "
+                "orange = clearly worse off, grey = no clear difference. Farming sources are "
+                "the township's income from each, per person. Household groups (workshop "
+                "workers, hosts) need incomes by group, which the tables do not hold yet.",
+    "win.count": "{policy}: {worse} of {n} villages clearly worse off, {better} clearly "
+                 "better off.",
     # differences over time and costs
     "page.differences": "Differences over time",
     "page.differences.note": "Each policy minus the base, year by year: the line is the mean "

@@ -56,7 +56,7 @@ MESSAGES: dict[str, str] = {
     # 各部分
     "sec.water": "河流与小作坊", "sec.tourism": "生态旅游", "sec.farms": "农田与养殖",
     "sec.life": "日常生活与群众满意度",
-    "note.band": "线 = 各次重复运行的平均值，阴影 = 5%–95% 的重复运行范围。",
+    "note.band": "线 = 各次重复运行的中位数；阴影：深色为25%–75%，浅色为5%–95% 的重复运行范围。",
     "note.partial": "年度合计只含完整的自然年；未计入的不完整年份：{years}。",
     "note.partial.year": "{year}年（{n}个月）",
     "note.end": "为每年年末的数值（不完整年份取最后一个模拟月）",
@@ -111,8 +111,8 @@ MESSAGES: dict[str, str] = {
     "fig.farm_income.rice": "水稻", "fig.farm_income.coculture": "稻渔共生（水稻+小龙虾）",
     "fig.farm_income.livestock": "养殖场", "fig.farm_income.forest": "林下经济",
     "fig.satisfaction": "群众生态满意度与全县排名",
-    "fig.satisfaction.note": "左：群众生态满意度（0–100）；线和阴影 = 全体居民的月平均（平均值及"
-                             "5%–95% 的重复运行范围）；菱形和误差线 = 季度抽样调查（平均值及5%–95% "
+    "fig.satisfaction.note": "左：群众生态满意度（0–100）；线和阴影 = 全体居民的月平均（中位数及"
+                             "25%–75%、5%–95% 的重复运行范围）；菱形和误差线 = 季度抽样调查（平均值及5%–95% "
                              "的重复运行范围）。右：每季度调查中全县排名第一的重复运行比例。",
     "fig.satisfaction.score": "满意度（0–100）：线为全体居民，◆为季度调查",
     "fig.satisfaction.rank": "全县排名第一的重复运行比例",
@@ -127,6 +127,17 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "垃圾分类农户", "fig.air.sorting_axis": "农户比例",
     "fig.air.legacy": "存量垃圾", "fig.air.legacy_axis": "年末吨数",
     "hover.year": "年份",
+    # 谁受益、谁受损
+    "page.winners": "谁受益、谁受损",
+    "win.villages": "{policy} − {base}：{year}年各村人均收入",
+    "win.sources": "{year}年各项农业收入",
+    "win.axis": "变化（元/人）",
+    "win.hover": "%{{x}}：%{{y:,.0f}} [%{{customdata[0]:,.0f}}, %{{customdata[1]:,.0f}}]"
+                 "（%{{customdata[2]}}）<extra></extra>",
+    "win.note": "{year}年人均收入与基准相比的变化，按重复运行逐一配对计算，误差线为95%区间；"
+                "蓝色 = 明显受益，橙色 = 明显受损，灰色 = 无明显差别。农业收入为全镇来自各来源的人均收入。"
+                "按农户类别（小作坊工人、民宿经营户等）的比较需要分组收入，现有数据表尚未包含。",
+    "win.count": "{policy}：{n}个村中{worse}个明显受损，{better}个明显受益。",
     # 逐年差值与成本
     "page.differences": "逐年差值",
     "page.differences.note": "各政策情景减去基准，逐年计算：线为各次重复运行差值的平均（按重复运行逐一配对，"

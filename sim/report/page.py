@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.offline import get_plotlyjs
 
 from sim.files import GENERATOR, write_page
 from sim.report.cards import CardSummary, card_summary, cards_html
@@ -33,6 +34,7 @@ from sim.report.figures import (
 from sim.report.i18n import LANGS, Tr
 from sim.report.keyfigures import EVENT_ROWS, events_table, format_ci, key_figures
 from sim.report.sections import build_figures, build_sections
+from sim.report.winners import fig_winners, winners_note
 
 __all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
            "build_report", "class_grid", "format_ci", "key_figures", "load_run",
@@ -165,7 +167,8 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool,
 
 def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr) -> str:
     items = [("answer", tr("page.answer")), ("differences", tr("page.differences")),
-             ("costs", tr("page.costs")), ("keys", tr("page.key_figures"))]
+             ("costs", tr("page.costs")), ("winners", tr("page.winners")),
+             ("keys", tr("page.key_figures"))]
     items += [(slug, head) for slug, head, _ in sections]
     if sweeps:
         items.append(("sensitivity", tr("page.sensitivity")))
@@ -174,24 +177,20 @@ def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr) -> str:
                       for slug, head in items)
 
 
-def _figure_html(fig: go.Figure | None, div_id: str, include_plotlyjs: bool) -> str:
+def _figure_html(fig: go.Figure | None, div_id: str) -> str:
+    """A figure's div and script (plotly.js itself is in the page's head, once)."""
     if fig is None:
         return ""
-    return pio.to_html(fig, include_plotlyjs=include_plotlyjs, full_html=False, div_id=div_id,
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        default_height=f"{fig.layout.height}px",
-                       config={"displaylogo": False, "responsive": True})
-
-
-def fig_differences_shown(parts: Sequence[str]) -> bool:
-    """Whether the block so far holds a figure (which then carried plotly.js)."""
-    return any('class="plotly-graph-div"' in p for p in parts)
+                       config={"displaylogo": False, "responsive": True,
+                               "showSendToCloud": False})
 
 
 def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequence[SensitivityData],
-                    colours: dict[str, str], base_note: str, include_plotlyjs: bool,
-                    shown: bool, summary: CardSummary) -> tuple[str, bool]:
-    """The whole page body in one language (a `<div class="lang">`); returns it and whether
-    plotly.js still has to be embedded."""
+                    colours: dict[str, str], base_note: str, shown: bool,
+                    summary: CardSummary) -> str:
+    """The whole page body in one language (a `<div class="lang">`)."""
     sections = build_sections(runs, colours, tr)
     lang = tr.lang
     other = next(code for code in LANGS if code != lang)
@@ -206,27 +205,23 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         cards_html(runs, tr, summary),
         f'<h2 id="{lang}-sec-differences">{html.escape(tr("page.differences"))}</h2>',
         f'<p class="note">{html.escape(tr("page.differences.note"))}</p>',
-        _figure_html(fig_differences(runs, colours, tr), f"fig-{lang}-differences",
-                     include_plotlyjs) if len(runs) > 1 else "",
+        _figure_html(fig_differences(runs, colours, tr), f"fig-{lang}-differences"),
         f'<h2 id="{lang}-sec-costs">{html.escape(tr("page.costs"))}</h2>',
         costs_html(runs, summary[1] if summary else None, tr),
+        f'<h2 id="{lang}-sec-winners">{html.escape(tr("page.winners"))}</h2>',
+        f'<p class="note">{html.escape(winners_note(runs, tr))}</p>',
+        _figure_html(fig_winners(runs, tr), f"fig-{lang}-winners"),
         f'<h2 id="{lang}-sec-keys">{html.escape(tr("page.key_figures"))}</h2>',
         f'<p class="note">{html.escape(tr("page.key_figures.note"))}</p>',
         _key_table(runs, tr),
     ]
-    first = include_plotlyjs and not (len(runs) > 1 and fig_differences_shown(parts))
     for section, heading, figures in sections:
         parts.append(f'<h2 id="{lang}-sec-{section}">{html.escape(heading)}</h2>')
         for slug, head, note, fig in figures:
             parts.append(f'<h3>{html.escape(head)}</h3><p class="note">{html.escape(note)}</p>')
-            parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
-                                     div_id=f"fig-{lang}-{slug}",
-                                     default_height=f"{fig.layout.height}px",
-                                     config={"displaylogo": False, "responsive": True}))
-            first = False
+            parts.append(_figure_html(fig, f"fig-{lang}-{slug}"))
     if sweeps:
-        parts += _sensitivity_html(sweeps, plotly_needed=first, tr=tr)
-        first = False
+        parts += _sensitivity_html(sweeps, plotly_needed=False, tr=tr)
     parts.append(f'<h2 id="{lang}-sec-events">{html.escape(tr("page.events", n=EVENT_ROWS))}'
                  "</h2>")
     header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
@@ -242,7 +237,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
                                                        "version", "git")],
                              _scenario_rows(runs)))
     parts.append("</div>")
-    return "\n".join(parts), first
+    return "\n".join(parts)
 
 
 SCRIPT = """<script>
@@ -265,22 +260,23 @@ def render_page(titles: dict[str, str], runs: Sequence[RunData],
                 sweeps: Sequence[SensitivityData] = (), *, lang: str = "zh",
                 base_notes: dict[str, str] | None = None) -> str:
     """The whole HTML page, in both languages (one shown, `lang`, the other behind the switch);
-    plotly.js is embedded once, with the first figure."""
+    plotly.js is embedded once, in the head."""
     colours = {r.name: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, r in enumerate(runs)}
     order = [lang] + [code for code in LANGS if code != lang]
     bodies: dict[str, str] = {}
-    needed = True
     with shared_bands():
         summary = card_summary(runs)
         for code in order:
-            bodies[code], needed = _language_block(
+            bodies[code] = _language_block(
                 Tr(code), titles[code], runs, sweeps, colours, (base_notes or {}).get(code, ""),
-                needed, shown=code == lang, summary=summary)
+                shown=code == lang, summary=summary)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">' + GENERATOR,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(titles[lang])}</title><style>{CSS}</style>{SCRIPT}</head><body>",
+        f"<title>{html.escape(titles[lang])}</title><style>{CSS}</style>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>',
+        f"{SCRIPT}</head><body>",
         *(bodies[code] for code in LANGS),
         "</body></html>\n",
     ]

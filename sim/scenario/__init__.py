@@ -1,7 +1,8 @@
 """Scenarios: what a user writes, checked once at the edge.
 
 `schema` (the `Scenario` model, pydantic v2, with its sections in `farms`, `life` and `tourism`),
-`params` (the `param` helper: default, plausible range, source), `load` (YAML files, `extends`,
-`--set`), `uncertainty` (declarations of uncertain parameters), `paramdoc` (the parameter table).
+`params` (the `param` helper: default, plausible range, source), `load` (scenario files,
+`extends`, `--set`), `yamlfile` (one YAML file read, bounded and strict), `uncertainty`
+(declarations of uncertain parameters), `paramdoc` (the parameter table).
 Imports nothing else of greensim but `sim.errors`.
 """

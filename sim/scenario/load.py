@@ -4,140 +4,39 @@
 
 Errors are `ScenarioError`s whose message names the file, the key path and what was expected,
 e.g. `scenarios/x.yaml: levers.closures.date: Input should be a valid date (got '2024-02-30')`.
-Input is bounded before it costs anything: files over `MAX_FILE_BYTES` are refused unread, YAML
-deeper than `MAX_DEPTH` or with more than `MAX_VALUES` values (aliases expanded) is refused,
-`extends` chains stop at `MAX_EXTENDS` files, and at most `MAX_PROBLEMS` problems are listed.
+Input is bounded before it costs anything: each file is read by `yamlfile` (size, depth, values
+bounded; duplicate keys refused), `extends` chains stop at `MAX_EXTENDS` files, a symbolic link
+loop is named, and at most `MAX_PROBLEMS` problems are listed.
 Everything `greensim run` checks before simulating is checked here (so `validate` agrees):
 the schema, and that every declared uncertainty can be drawn (`_check_draws`).
 """
 
 from __future__ import annotations
 
+import errno
 import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
-from sim.scenario.params import NAME_RULE, is_safe_name
+from sim.scenario.params import NAME_RULE, folder_key, is_safe_name
 from sim.scenario.schema import Scenario
 from sim.scenario.uncertainty import P_EPS, leaf_types, locate
+from sim.scenario.yamlfile import DuplicateKeyError, parse, read_text
+from sim.scenario.yamlfile import key_text as _key
+from sim.scenario.yamlfile import short as _short
 
-MAX_FILE_BYTES = 1_000_000
-"""Largest scenario file read (the bundled ones are a few KB)."""
 MAX_EXTENDS = 10
 """Most files in one `extends:` chain (the file itself included)."""
-MAX_DEPTH = 32
-"""Deepest YAML nesting (a scenario needs about 5 levels)."""
-MAX_VALUES = 100_000
-"""Most values in one file, YAML aliases expanded (the bundled ones hold a few hundred)."""
-MAX_INT_DIGITS = 30
-"""Longest integer literal read (longer ones are refused before Python converts them)."""
 MAX_PROBLEMS = 20
 """Problems listed per file; the rest are counted."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings, so pydantic validates them (and names the key),
-    and refuses nesting deeper than `MAX_DEPTH` and integers longer than `MAX_INT_DIGITS`."""
-
-    _depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self._depth >= MAX_DEPTH:
-            raise yaml.composer.ComposerError(
-                None, None, f"nested more than {MAX_DEPTH} levels deep",
-                self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_yaml_int(self, node: Any) -> Any:
-        digits = str(node.value).lstrip("+-")
-        if len(digits.replace("_", "")) > MAX_INT_DIGITS:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"integer of {len(digits)} digits is too long (at most "
-                            f"{MAX_INT_DIGITS}; write a float such as 1.0e+30)", node.start_mark)
-        return super().construct_yaml_int(node)
-
-
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-
-
-def _count_values(data: Any, seen: dict[int, int | None]) -> int:
-    """Values in `data` with every YAML alias expanded (shared nodes counted once per use, in
-    time linear in the distinct nodes); ValueError if a node contains itself."""
-    if not isinstance(data, (dict, list)):
-        return 1
-    key = id(data)
-    if key in seen:
-        done = seen[key]
-        if done is None:
-            raise ValueError("an alias (*name) refers to a value that contains it")
-        return done
-    seen[key] = None
-    items = [v for kv in data.items() for v in kv] if isinstance(data, dict) else data
-    seen[key] = total = 1 + sum(_count_values(v, seen) for v in items)
-    return total
-
-
-def _read_text(path: Path) -> str:
-    """The file's text, refused unread past `MAX_FILE_BYTES` (even a device or a pipe)."""
-    try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(f"{path}: file is over {MAX_FILE_BYTES:,} bytes, the limit for a "
-                            f"scenario file (they take a few KB); is it the right file?")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as "
-                            f"UTF-8") from None
-
-
-def _parse(text: str, where: str) -> Any:
-    """YAML `text` parsed with `_Loader`, bounded; `where` names it in errors."""
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        kind = "syntax " if isinstance(exc, (yaml.scanner.ScannerError,
-                                            yaml.parser.ParserError)) else ""
-        raise ScenarioError(f"{where}: YAML {kind}error{at}: {problem}") from None
-    except RecursionError:
-        raise ScenarioError(f"{where}: YAML nested too deeply (or an alias refers to the "
-                            f"mapping that contains it)") from None
-    except (ValueError, OverflowError) as exc:  # a tagged value that cannot be made, e.g.
-        # `!!timestamp 2024-13-45`
-        raise ScenarioError(f"{where}: YAML value not understood ({exc})") from None
-    try:
-        n = _count_values(data, {})
-    except ValueError as exc:
-        raise ScenarioError(f"{where}: {exc}; write the value out instead") from None
-    if n > MAX_VALUES:
-        raise ScenarioError(f"{where}: {n:,} values (YAML aliases *name expanded), over the "
-                            f"limit of {MAX_VALUES:,} for a scenario file")
-    return data
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
-    data = _parse(_read_text(path), str(path))
+    data = parse(read_text(path), str(path))
     if data is None:  # empty, only comments, or `null`: a truncated or wrong file, not a choice
         raise ScenarioError(f"{path}: empty scenario file; write at least `name: <name>` (every "
                             f"other key has a default)")
@@ -158,10 +57,30 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
     return out
 
 
+def _resolve(path: Path, where: str) -> Path:
+    """`path` with its symbolic links followed; a loop of them is a ScenarioError (`where`
+    names the path in it). Python 3.11 raises RuntimeError for a loop, later ones OSError."""
+    loop = ScenarioError(f"{where}: a symbolic link loop")
+    try:
+        real = path.resolve()
+    except RuntimeError:
+        raise loop from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise loop from None
+        raise ScenarioError(f"{where}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        real.stat()
+    except OSError as exc:  # a missing or unreadable file: reading it says so
+        if exc.errno == errno.ELOOP:
+            raise loop from None
+    return real
+
+
 def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The raw mapping of `path` with its `extends:` ancestors merged underneath."""
     path = Path(path)
-    real = path.resolve()
+    real = _resolve(path, str(path))
     if real in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, real))
         raise ScenarioError(f"{path}: extends: circular chain {cycle}")
@@ -176,6 +95,7 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
         raise ScenarioError(f"{path}: extends: expected a file name (string), got "
                             f"{_short(parent)}")
     parent_path = (path.parent / parent)
+    _resolve(parent_path, f"{path}: extends: {parent_path}")
     if not parent_path.exists():
         raise ScenarioError(f"{path}: extends: file not found: {parent_path}")
     base = resolve_extends(parent_path, (*_chain, real))
@@ -191,8 +111,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not sep or not key or any(not part for part in key.split(".")):
         raise ScenarioError(f"--set {_short(text)}: expected key.path=value")
     try:
-        value = _parse(raw, f"--set {key}") if raw.strip() else ""
-    except ScenarioError:
+        value = parse(raw, f"--set {key}") if raw.strip() else ""
+    except DuplicateKeyError:
+        raise
+    except ScenarioError:  # not YAML: the text as written (validation says if it is wrong)
         value = raw
     return key.split("."), _as_field_type(key, raw, value)
 
@@ -252,18 +174,6 @@ def _materialise_defaults(data: dict[str, Any], keys: list[str]) -> dict[str, An
             return data
         node_data = current if isinstance(current, dict) else {}
     return data
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """`repr(value)`, cut to `limit` characters (a hostile file's values can be huge)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
-
-
-def _key(part: Any) -> str:
-    """One part of a key path, cut to 40 characters."""
-    text = part if isinstance(part, str) else _short(part, 40)
-    return text if len(text) <= 40 else text[:35] + "…" + text[-4:]
 
 
 def _problems(source: str, exc: ValidationError) -> list[str]:
@@ -353,6 +263,23 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         data = apply_override(data, keys, value, text)
     source = str(path) + (f" (with --set {', '.join(overrides)})" if overrides else "")
     return validate_mapping(data, source)
+
+
+def name_clash(name: str, source: object, seen: dict[str, tuple[str, object]]) -> str | None:
+    """The problem if scenario `name` (from `source`, e.g. its file) would share an output folder
+    with one already in `seen`, which it joins otherwise: the same name, or one that differs
+    only in case or Unicode normalisation (`folder_key`)."""
+    key = folder_key(name)
+    if key not in seen:
+        seen[key] = (name, source)
+        return None
+    other_name, other_source = seen[key]
+    if other_name == name:
+        return (f"{source}: name: {name!r} is also the name of {other_source}; expected names "
+                f"that differ (each names an output folder)")
+    return (f"{source}: name: {name!r} and {other_name!r} (the name of {other_source}) would "
+            f"share a folder on case-insensitive file systems (macOS, Windows); expected names "
+            f"that differ in more than case or accents' encoding")
 
 
 def with_end_date(scenario: Scenario, until: str | None) -> Scenario:

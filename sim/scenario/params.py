@@ -9,7 +9,9 @@ Also the value types every section shares: finite numbers only (`Frozen`), safe 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import unicodedata
 from datetime import date
 from typing import Annotated, Any
@@ -55,6 +57,9 @@ NAME_PATTERN = r"^(?:[A-Za-z0-9_-]|[^\x00-\x7F])+$"
 digits, `_`, `-`, or any non-ASCII character; greensim also checks the non-ASCII ones are
 letters, digits or marks (`is_safe_name`). No `.`, `/`, `\\`, space: never a path, never `..`."""
 NAME_RULE = "letters of any script, digits, _ or - (no '.', '/', spaces; it names a folder)"
+MAX_NAME_BYTES = 200
+"""Longest scenario name, in UTF-8 bytes: a folder's name takes at most 255 bytes, and greensim
+writes a folder first under a temporary name (`.NAME.tmp-PID`, `.NAME.old-PID`: 16 more)."""
 
 
 def is_safe_name(text: str) -> bool:
@@ -63,9 +68,28 @@ def is_safe_name(text: str) -> bool:
             and all(c.isascii() or unicodedata.category(c)[0] in "LNM" for c in text))
 
 
+def folder_key(name: str) -> str:
+    """What two names must not share to name distinct folders everywhere: names equal but for
+    case (`Base`, `base`) or Unicode normalisation (NFC, NFD `á`) name one folder on
+    case-insensitive or normalising file systems (macOS, Windows)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def _safe_name(text: str) -> str:
     if not is_safe_name(text):
         raise PydanticCustomError("safe_name", f"expected a name of {NAME_RULE}")
+    size = len(text.encode("utf-8"))
+    if size > MAX_NAME_BYTES:
+        raise PydanticCustomError(
+            "name_bytes", f"expected a name of at most {MAX_NAME_BYTES} bytes in UTF-8 (this one "
+                          f"has {size}; a Chinese character takes 3), as it names a folder")
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:  # e.g. the C locale without UTF-8: file names are ASCII
+        raise PydanticCustomError(
+            "name_encoding", f"the name cannot be a folder name on this system's file-name "
+                             f"encoding ({sys.getfilesystemencoding()}); set a UTF-8 locale, "
+                             f"e.g. LANG=C.UTF-8, or use an ASCII name") from None
     return text
 
 

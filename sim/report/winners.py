@@ -1,0 +1,149 @@
+"""Who wins and who loses: each policy's income change against the base in the last full
+year, village by village and source by source, per person, taken replicate by replicate
+(common random numbers) with its 95 % interval.
+
+By household group (workshop workers, farmers, co-culture adopters, hosts) needs incomes by
+group, which the tables do not hold yet; villages and income sources are what they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.analysis.stats import paired_ci
+from sim.report.cards import VERDICT_COLOURS, card_year
+from sim.report.data import RunData
+from sim.report.i18n import Tr
+
+SOURCES = ("rice", "coculture", "livestock", "forest")
+
+
+def _verdict(low: float, high: float) -> str:
+    if low > 0:
+        return "better"
+    if high < 0:
+        return "worse"
+    return "no clear difference"
+
+
+def village_changes(base: RunData, policy: RunData, year: int) -> pd.DataFrame | None:
+    """Per village: the change of income per person in `year` (policy − base, paired by
+    replicate) with its 95 % interval and verdict; None without the villages' incomes."""
+    frames = []
+    for run in (base, policy):
+        v = run.villages
+        if not {"village", "income_per_capita_yuan"} <= set(v.columns):
+            return None
+        rows = v[v["date"].dt.year == year]
+        frames.append(rows.groupby(["village", "replicate"])["income_per_capita_yuan"].sum())
+    both = pd.concat(frames, axis=1, keys=["base", "policy"], join="inner").dropna()
+    out = []
+    for village, group in both.groupby(level="village", sort=True):
+        ci = paired_ci(group["policy"].to_numpy(), group["base"].to_numpy())
+        out.append({"village": str(village), "mean": ci.mean, "low": ci.low, "high": ci.high,
+                    "verdict": _verdict(ci.low, ci.high)})
+    return pd.DataFrame(out) if out else None
+
+
+def source_changes(base: RunData, policy: RunData, year: int) -> pd.DataFrame | None:
+    """Per farming income source: the change of the township's income from it per person in
+    `year` (policy − base, paired by replicate) with its 95 % interval."""
+    out = []
+    for source in SOURCES:
+        column = f"income_{source}_yuan"
+        sums = []
+        for run in (base, policy):
+            t = run.township
+            if column not in t.columns or "population" not in t.columns:
+                break
+            rows = t[t["date"].dt.year == year]
+            per = rows[column] / rows["population"].where(rows["population"] > 0)
+            sums.append(per.groupby(rows["replicate"]).sum())
+        if len(sums) < 2:
+            continue
+        both = pd.concat(sums, axis=1, keys=["base", "policy"], join="inner").dropna()
+        if both.empty:
+            continue
+        ci = paired_ci(both["policy"].to_numpy(), both["base"].to_numpy())
+        out.append({"source": source, "mean": ci.mean, "low": ci.low, "high": ci.high,
+                    "verdict": _verdict(ci.low, ci.high)})
+    return pd.DataFrame(out) if out else None
+
+
+def fig_winners(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
+    """For each policy against the base (a row of panels): income per person by village
+    (sorted, bars with 95 % intervals, coloured by whether it is clearly better or worse) and by
+    farming source, in the last full year."""
+    year = card_year(runs)
+    if len(runs) < 2 or year is None:
+        return None
+    base, policies = runs[0], runs[1:]
+    found = [(p, village_changes(base, p, year), source_changes(base, p, year))
+             for p in policies]
+    found = [(p, v, s) for p, v, s in found if v is not None or s is not None]
+    if not found:
+        return None
+    titles = []
+    for p, _, _ in found:
+        pair = {"policy": tr.name("scenario", p.name), "base": tr.name("scenario", base.name),
+                "year": year}
+        titles += [tr("win.villages", **pair), tr("win.sources", **pair)]
+    fig = make_subplots(rows=len(found), cols=2, column_widths=[0.7, 0.3],
+                        horizontal_spacing=0.08, vertical_spacing=0.25 / len(found),
+                        subplot_titles=titles)
+    for r, (_, villages, sources) in enumerate(found, start=1):
+        for col, frame, key in ((1, villages, "village"), (2, sources, "source")):
+            if frame is None:
+                continue
+            frame = frame.sort_values("mean") if key == "village" else frame
+            labels = (frame[key] if key == "village"
+                      else [tr(f"fig.farm_income.{s}") for s in frame[key]])
+            colours = [VERDICT_COLOURS[v] for v in frame["verdict"]]
+            fig.add_trace(go.Bar(
+                x=list(labels), y=frame["mean"], marker_color=colours, showlegend=False,
+                error_y={"type": "data", "symmetric": False,
+                         "array": frame["high"] - frame["mean"],
+                         "arrayminus": frame["mean"] - frame["low"], "thickness": 1},
+                customdata=np.stack([frame["low"], frame["high"],
+                                     [tr(f"card.{_key(v)}") for v in frame["verdict"]]], -1),
+                hovertemplate=tr("win.hover")), row=r, col=col)
+            fig.update_yaxes(title_text=tr("win.axis"), row=r, col=col)
+            fig.add_hline(y=0, line={"color": "#888", "width": 1}, row=r, col=col)
+    for verdict, colour in VERDICT_COLOURS.items():  # a key to the colours
+        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=colour,
+                             name=tr(f"card.{_key(verdict)}"), showlegend=True))
+    fig.update_layout(height=360 * len(found) + 120, template="plotly_white",
+                      margin={"t": 90, "l": 60, "r": 20, "b": 60}, bargap=0.25,
+                      legend={"orientation": "h", "y": 1 + 60 / (360 * len(found)),
+                              "yanchor": "bottom", "x": 0})
+    return fig
+
+
+def _key(verdict: str) -> str:
+    return {"better": "better", "worse": "worse"}.get(verdict, "unclear")
+
+
+def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
+    """The note under the figure: what it shows, and how many villages are clearly worse or
+    better off for each policy."""
+    year = card_year(runs)
+    if len(runs) < 2 or year is None:
+        return ""
+    parts = [tr("win.note", year=year)]
+    for p in runs[1:]:
+        v = village_changes(runs[0], p, year)
+        if v is None:
+            continue
+        worse = int((v["verdict"] == "worse").sum())
+        better = int((v["verdict"] == "better").sum())
+        parts.append(tr("win.count", policy=tr.name("scenario", p.name), worse=worse,
+                        better=better, n=len(v)))
+    return " ".join(parts)
+
+
+__all__ = ["fig_winners", "source_changes", "village_changes", "winners_note"]
