@@ -6,66 +6,16 @@ expected; nothing half-written is left in the output folder.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sim import __version__
-from sim.errors import GreensimError, ScenarioError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _clean_errors(func: F) -> F:
-    """Turn expected errors into one line on stderr (no traceback): exit 2 for the user's input
-    or the user's system (a read-only or full disk), 1 for failed runs or greensim's own
-    error, 130 for Ctrl-C."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sim.experiments.replicates import RunsFailed
-        from sim.report.page import ReportError
-
-        try:
-            return func(*args, **kwargs)
-        except (GreensimError, ReportError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-        except RunsFailed as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except (UnicodeEncodeError, UnicodeDecodeError) as exc:  # the user's locale
-            click.echo(f"error: text this system cannot handle in its {exc.encoding} encoding "
-                       f"({exc.reason}); set a UTF-8 locale, e.g. LANG=C.UTF-8, or use ASCII "
-                       f"names", err=True)
-            sys.exit(2)
-        except BrokenPipeError:  # `greensim compare ... | head`: the reader stopped reading
-            with contextlib.suppress(OSError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(141)
-        except OSError as exc:  # permissions, a full disk, a file where a folder should be
-            from sim.files import os_error_message
-
-            text, code = os_error_message(exc)
-            if code == 1:
-                text += " (an error inside greensim; please report it)"
-            click.echo(f"error: {text}", err=True)
-            sys.exit(code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing is half-written; runs already finished are kept "
-                       "in the output folder's journal (rerun with --resume to go on)",
-                       err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
+from sim.cli_support import clean_errors, exec_options, progress
+from sim.errors import ScenarioError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +34,7 @@ def cli() -> None:
               help="Check as `greensim run --until` would (last day simulated).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="Override a scenario value (repeatable), validated like the file.")
-@_clean_errors
+@clean_errors
 def validate(files: tuple[Path, ...], until: str | None, overrides: tuple[str, ...]) -> None:
     """Check scenario FILES as `greensim run` does before simulating (schema, dates, that every
     uncertainty can be drawn, distinct names) and say what is wrong."""
@@ -107,67 +57,6 @@ def validate(files: tuple[Path, ...], until: str | None, overrides: tuple[str, .
         raise ScenarioError("\n".join(problems))
 
 
-def _scheduler_address(ctx: click.Context, param: click.Parameter,
-                       value: str | None) -> str | None:
-    """`local`, or a Dask scheduler's address: [tcp://|ws://]host:port (TLS and UCX need
-    settings greensim does not pass, so they are refused here rather than fail later)."""
-    import re
-
-    if value is None or value == "local":
-        return value
-    match = re.fullmatch(r"(?:(?:tcp|ws)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})",
-                         value)
-    if match is None or not 0 < int(match.group(2)) < 65536:
-        raise click.BadParameter(f"{value!r}: expected 'local' or a Dask scheduler address "
-                                 f"tcp://host:port (e.g. tcp://10.0.0.5:8786)")
-    return value
-
-
-def _exec_options(func: F) -> F:
-    """Options shared by commands that run experiments (where and how runs execute)."""
-    options = [
-        click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20250101,
-                     show_default=True, help="Experiment seed; every random stream derives "
-                                             "from it."),
-        click.option("--workers", "-j", type=click.IntRange(1, 512), default=None,
-                     help="Worker processes (default: all cores). Results do not depend on it."),
-        click.option("--scheduler", metavar="ADDRESS|local", default=None,
-                     callback=_scheduler_address,
-                     help="Run on a Dask cluster (tcp://host:8786), or 'local' to start a Dask "
-                          "LocalCluster of --workers processes. Results do not depend on it."),
-        click.option("--resume", is_flag=True,
-                     help="Continue a killed experiment in the same --out, skipping finished "
-                          "runs (the result equals an uninterrupted one)."),
-        click.option("--max-failures", type=click.IntRange(0), default=None,
-                     help="Stop once more runs than this have raised (default: run them all; "
-                          "failures are recorded with their inputs)."),
-        click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
-                     help="Runs per task sent to a worker (default: automatic)."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool, desc: str) -> Iterator[tuple[Callable[[int], None],
-                                                       Callable[[int], None]]]:
-    """A progress bar on stderr (counts, rate, ETA) whose total can grow."""
-    from tqdm import tqdm
-
-    with tqdm(total=0, unit="run", disable=quiet, file=sys.stderr, desc=desc,
-              dynamic_ncols=True) as bar:
-        def grow(n: int) -> None:
-            bar.total = (bar.total or 0) + n
-            bar.refresh()
-
-        def update(n: int) -> None:
-            bar.update(n)
-
-        yield update, grow
-
-
 def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[str],
                replicates: int, precision: float | None, max_replicates: int, out: Path,
                seed: int, workers: int | None, scheduler: str | None, resume: bool,
@@ -187,7 +76,7 @@ def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[
     if check is not None:
         check(scenarios)
     goal = f"precision {precision:g}" if precision else f"{replicates}"
-    with _progress(quiet, f"{len(scenarios)} scenario(s) x {goal}") as (update, grow):
+    with progress(quiet, f"{len(scenarios)} scenario(s) x {goal}") as (update, grow):
         summary = run_scenarios(scenarios, replicates=replicates, seed=seed, out=out,
                                 workers=workers or default_workers(), scheduler=scheduler,
                                 precision=precision, max_replicates=max_replicates,
@@ -218,8 +107,8 @@ def _run_files(files: Sequence[Path], *, until: str | None, overrides: Sequence[
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="Override a value in every scenario (repeatable), e.g. "
                    "--set levers.closures.date=2024-06-01")
-@_exec_options
-@_clean_errors
+@exec_options
+@clean_errors
 def run_cmd(files: tuple[Path, ...], until: str | None, replicates: int,
             precision: float | None, max_replicates: int, out: Path,
             overrides: tuple[str, ...], **run_options: Any) -> None:
@@ -255,8 +144,8 @@ def run_cmd(files: tuple[Path, ...], until: str | None, replicates: int,
               show_default=True, help="Folder for the scenario runs and summary.csv/.parquet.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="Override a value in every scenario file (repeatable).")
-@_exec_options
-@_clean_errors
+@exec_options
+@clean_errors
 def compare(inputs: tuple[Path, ...], years: tuple[str, ...], discount_rate: float | None,
             until: str | None, replicates: int, precision: float | None, max_replicates: int,
             out: Path, overrides: tuple[str, ...], **run_options: Any) -> None:
@@ -321,8 +210,8 @@ def compare(inputs: tuple[Path, ...], years: tuple[str, ...], discount_rate: flo
               show_default=True, help="The sweep folder.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
               help="Override a value of the scenario (repeatable).")
-@_exec_options
-@_clean_errors
+@exec_options
+@clean_errors
 def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
           levels: int | None, second_order: bool, replicates: int, until: str | None,
           years: str, discount_rate: float | None, keep_tables: bool, out: Path,
@@ -354,7 +243,7 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
     describe = {"base": base.name, "scenario": base.model_dump(mode="json"),
                 "context": {"period": context.period.label, "discount_rate_per_year": rate},
                 "keep_tables": keep_tables}
-    with _progress(quiet, f"{design} {plan.points} points x {replicates}") as (update, grow):
+    with progress(quiet, f"{design} {plan.points} points x {replicates}") as (update, grow):
         summary = run_sweep(evaluator, plan, replicates=replicates, seed=seed, out=out,
                             workers=workers or default_workers(), scheduler=scheduler,
                             resume=resume, max_failures=max_failures, batch_size=batch_size,
@@ -371,7 +260,7 @@ def sweep(scenario_file: Path, vary: tuple[str, ...], design: str, samples: int,
 @cli.command()
 @click.argument("sweep_dir", type=click.Path(path_type=Path))
 @click.option("--outcome", "only", multiple=True, help="Only this outcome (repeatable).")
-@_clean_errors
+@clean_errors
 def sensitivity(sweep_dir: Path, only: tuple[str, ...]) -> None:
     """Sobol or Morris indices (SALib) of every outcome of the sweep in SWEEP_DIR."""
     import pandas as pd
@@ -414,7 +303,7 @@ def outcomes() -> None:
 @click.option("--sensitivity", "sweep_dirs", multiple=True, type=click.Path(path_type=Path),
               help="A sweep folder analysed by `greensim sensitivity`: adds a section with its "
                    "indices (repeatable).")
-@_clean_errors
+@clean_errors
 def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None, base: str | None,
            lang: str, sweep_dirs: tuple[Path, ...]) -> None:
     """Build one self-contained HTML report from RUN_DIRS (tables on disk, no rerun), in
@@ -430,6 +319,33 @@ def report(run_dirs: tuple[Path, ...], out: Path | None, title: str | None, base
     path = build_report(list(run_dirs), target, title=title, sensitivity=list(sweep_dirs),
                         base=base, lang=lang)
     click.echo(f"wrote {path}")
+
+
+@cli.command("figures")
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Folder [default: figures/ beside "
+              "the first RUN_DIR].")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--base", metavar="NAME", help="The scenario compared with [default: the first].")
+@click.option("--width", type=click.IntRange(200, 10_000), default=1200, show_default=True)
+@click.option("--height", type=click.IntRange(100, 10_000), help="[default: the chart's own]")
+@click.option("--scale", type=click.FloatRange(0.25, 8), default=2.0, show_default=True,
+              help="PNG pixels per CSS pixel (an SVG is width by height).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line per image.")
+@clean_errors
+def figures_cmd(run_dirs: tuple[Path, ...], out: Path | None, fmt: str, lang: str,
+                base: str | None, width: int, height: int | None, scale: float,
+                quiet: bool) -> None:
+    """Each chart of the report on RUN_DIRS as an image for slides, <out>/<NN>-<slug>.<format>,
+    drawn offline by the system's Chromium ($CHROMIUM names another)."""
+    from sim.report.export import export_figures
+
+    target = out or Path(run_dirs[0]).parent / "figures"
+    paths = export_figures(list(run_dirs), target, fmt, lang, base, width, height, scale,
+                           progress=None if quiet else lambda line: click.echo(line, err=True))
+    click.echo(f"wrote {len(paths)} figure(s) in {target}")
 
 
 @cli.command()
@@ -464,7 +380,7 @@ def params() -> None:
 @click.option("--report", "report_only", is_flag=True,
               help="Instead: the time and size of `make run`'s report (both scenarios, "
                    "--replicates default 20, to 2035; targets 10 s and 10 MB).")
-@_clean_errors
+@clean_errors
 def bench(replicates: int, repeats: int | None, json_out: Path | None, experiments: bool,
           report_only: bool) -> None:
     """Time one 20-year run, many replicates, and the per-household-process reference

@@ -135,14 +135,15 @@ def is_greensim_folder(path: Path) -> bool:
 
 
 KINDS_SHARING = {"runs": {"runs", "compare"}, "compare": {"runs", "compare"},
-                 "sweep": {"sweep"}, "scenario": set()}
+                 "sweep": {"sweep"}, "scenario": set(), "figures": {"figures"}}
 """Which kinds of folder a command of each kind may write into: `compare` writes its summary
-beside the runs it made; a sweep's folder is its own; a scenario folder is never an --out."""
+beside the runs it made; a sweep's folder is its own, and so is a folder of exported figures;
+a scenario folder is never an --out."""
 
 
 def write_marker(folder: Path, kind: str, files: list[str] | None = None) -> None:
-    """Mark `folder` as greensim's (`kind`: what it holds: 'runs', 'compare', 'sweep' or
-    'scenario'; `files`: for a scenario folder, the files greensim wrote in it)."""
+    """Mark `folder` as greensim's (`kind`: what it holds: 'runs', 'compare', 'sweep',
+    'figures' or 'scenario'; `files`: for a scenario folder, the files greensim wrote in it)."""
     body: dict[str, object] = {
         "made_by": "greensim", "kind": kind,
         "note": "greensim replaces or deletes only what is in folders holding this file"}

@@ -19,7 +19,8 @@ from click.testing import CliRunner, Result
 
 import sim.scenario.load as load_module
 import sim.scenario.yamlfile as yamlfile_module
-from sim.cli import _scheduler_address, cli
+from sim.cli import cli
+from sim.cli_support import _scheduler_address
 from sim.errors import ScenarioError
 from sim.scenario.load import MAX_EXTENDS, MAX_PROBLEMS, load_scenario
 from sim.scenario.yamlfile import MAX_FILE_BYTES

@@ -15,7 +15,9 @@ _KEYS = ("scenario", "replicate", "date")
 REQUIRED_COLUMNS = MappingProxyType({
     "township": _KEYS, "villages": _KEYS, "sections": (*_KEYS, "section", "water_class"),
     "events": ("replicate", "date", "kind", "subject", "detail"),
+    "archive": ("replicate", "date", "year"),
 })
+OPTIONAL_TABLES: tuple[str, ...] = ("archive",)  # read when present; None when the folder lacks it
 
 
 class ReportError(ValueError):
@@ -33,6 +35,7 @@ class RunData:
     villages: pd.DataFrame
     sections: pd.DataFrame
     events: pd.DataFrame
+    archive: pd.DataFrame | None = None  # the yearly ecological archive (older folders lack it)
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
@@ -69,7 +72,9 @@ def load_run(folder: Path) -> RunData:
     tables = {name: _read_table(folder, name) for name in TABLES}
     if tables["township"].empty:
         raise ReportError(f"run folder {folder}: township.parquet has no rows")
-    return RunData(folder=folder, name=meta["scenario"], meta=meta, **tables)
+    optional = {name: _read_table(folder, name) for name in OPTIONAL_TABLES
+                if (folder / f"{name}.parquet").is_file()}
+    return RunData(folder=folder, name=meta["scenario"], meta=meta, **tables, **optional)
 
 
-__all__ = ["REQUIRED_COLUMNS", "TABLES", "ReportError", "RunData", "load_run"]
+__all__ = ["OPTIONAL_TABLES", "REQUIRED_COLUMNS", "TABLES", "ReportError", "RunData", "load_run"]

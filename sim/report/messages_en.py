@@ -35,6 +35,19 @@ MESSAGES: dict[str, str] = {
     "page.events": "Events (replicate 0, first {n})",
     "page.events.summary": "{name}: {n} events",
     "page.sensitivity": "Sensitivity",
+    "sens.design": "{kind} design of {points} points × {replicates} replicates on {base}, "
+                   "varying {names}. Each point's outcome is the mean of its replicates.",
+    "sens.how.sobol": "S1 = first-order Sobol index (share of the outcome's variance due to "
+                      "the parameter alone), ST = total index (with all its interactions); bars "
+                      "show 95 % bootstrap CIs. ST much larger than S1 means the parameter acts "
+                      "through interactions.",
+    "sens.how.morris": "μ* = mean absolute elementary effect (overall influence, in the "
+                       "outcome's units), σ = their standard deviation (non-linearity or "
+                       "interactions); μ* bars show 95 % bootstrap CIs.",
+    "sens.how.lhs": "δ = Borgonovo's moment-independent index, S1 = first-order index "
+                    "estimated from the same sample; bars show 95 % bootstrap CIs.",
+    "sens.caveats": "Read with care (the estimates below lie outside 0–1 only from sampling "
+                    "error; the text is greensim sensitivity's own, in English):",
     "page.provenance": "Provenance",
     "col.scenario": "scenario", "col.folder": "folder", "col.description": "description",
     "col.replicates": "replicates", "col.seed": "seed", "col.period": "period",
@@ -147,6 +160,53 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "households sorting", "fig.air.sorting_axis": "share of households",
     "fig.air.legacy": "legacy rubbish", "fig.air.legacy_axis": "tonnes at year end",
     "hover.year": "year",
+    # archive and red/black list
+    "page.archive": "The archive and the villages' red/black list",
+    "archive.title": "The yearly ecological archive",
+    "archive.note": "The ecological archive the model keeps year by year (table archive, "
+                    "docs/model.md §7.17, §7.19); each figure is the mean across replicates of "
+                    "the year's value: totals of the year for days, tonnes, spending and issues, "
+                    "the value at the end of the year for legacy rubbish and green space, the "
+                    "mean of the months for shares and water classes (1 = I … 6 = worse than V), "
+                    "the best county rank of the year's surveys; projects counts the closures, "
+                    "facility openings, investments, farm retrofits, sand sites closed and "
+                    "investors refused logged in the year; levers that spent nothing are left "
+                    "out. Open a scenario to see its table.",
+    "archive.summary": "{name}: archive {first}–{last}, mean of {n} replicates",
+    "archive.column": "item (unit)",
+    "archive.year": "{year}",
+    "archive.good_air_days": "good-air days (days)",
+    "archive.rubbish_t": "rubbish generated (t)",
+    "archive.legacy_rubbish_t": "legacy rubbish at year end (t)",
+    "archive.green_area_mu": "green space planted, at year end (mu)",
+    "archive.sections_meeting_target_share": "samples meeting their target class (%)",
+    "archive.public_spending_yuan": "public spending ({money})",
+    "archive.lever": "public spending: {lever} ({money})",
+    "archive.satisfaction_survey_mean": "residents' satisfaction, survey mean (0–100)",
+    "archive.satisfaction_rank_best": "best county rank in the year's surveys (1 = first)",
+    "archive.issues_raised": "issues raised in the councils (count)",
+    "archive.issues_resolved": "issues resolved (count)",
+    "archive.council_participation_share": "households taking part in a council (%)",
+    "archive.water_class_mean_entry": "mean water class, section entry (1–6)",
+    "archive.water_class_mean_middle": "mean water class, section middle (1–6)",
+    "archive.water_class_mean_exit": "mean water class, section exit (1–6)",
+    "archive.section_class": "mean water class, section {section} (1–6)",
+    "archive.projects": "projects logged (count)",
+    "rb.title": "The villages' red/black list, month by month",
+    "rb.note": "Each month the villages are ranked on rubbish sorting, straw burning, "
+               "unresolved issues and COD per resident (docs/model.md §7.17): the three best "
+               "make the red list (praised), the three worst the black list (criticised). "
+               "Colour = share of replicates in which the village is on the red list minus the "
+               "share in which it is on the black list: blue praised, orange criticised, white "
+               "on neither (or as often on both); one panel per scenario, hover for both shares.",
+    "rb.most": "{name}: most often on the red list {red}; on the black list {black}.",
+    "rb.village": "{village} ({share})",
+    "rb.sep": ", ",
+    "rb.axis": "village",
+    "rb.bar": "red list − black list (share of replicates)",
+    "rb.tick.red": "red {p}", "rb.tick.black": "black {p}",
+    "rb.hover": "%{{y}}, %{{x|%b %Y}}: red list in %{{customdata[0]}}% of replicates, black "
+                "list in %{{customdata[1]}}%",
     # who wins and who loses
     "page.winners": "Who wins and who loses",
     "win.villages": "{policy} − {base}: income per person by village, {year}",

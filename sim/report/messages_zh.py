@@ -32,6 +32,14 @@ MESSAGES: dict[str, str] = {
     "page.events": "事件（第0次重复运行，前{n}条）",
     "page.events.summary": "{name}：{n}条事件",
     "page.sensitivity": "敏感性分析",
+    "sens.design": "{kind} 设计：{points} 个设计点 × 每点 {replicates} 次重复运行，基于 {base}，变动参数：{names}。"
+                   "每个设计点的结果取其重复运行的平均值。",
+    "sens.how.sobol": "S1 = 一阶 Sobol 指数（该参数单独造成的结果方差比例），ST = 总指数（含其全部交互作用）；"
+                      "误差线为95%自助法区间。ST 明显大于 S1 表示该参数主要通过交互作用起作用。",
+    "sens.how.morris": "μ* = 基本效应绝对值的平均（总体影响，单位同结果），σ = 其标准差（非线性或交互作用）；"
+                       "μ* 的误差线为95%自助法区间。",
+    "sens.how.lhs": "δ = Borgonovo 矩独立指数，S1 = 由同一样本估计的一阶指数；误差线为95%自助法区间。",
+    "sens.caveats": "请谨慎解读（下列估计值超出0–1只是抽样误差所致；以下文字为 greensim sensitivity 的英文原文）：",
     "page.provenance": "来源与版本",
     "col.scenario": "情景", "col.folder": "目录", "col.description": "说明",
     "col.replicates": "重复运行次数", "col.seed": "随机种子", "col.period": "时段",
@@ -127,6 +135,48 @@ MESSAGES: dict[str, str] = {
     "fig.air.sorting": "垃圾分类农户", "fig.air.sorting_axis": "农户比例",
     "fig.air.legacy": "存量垃圾", "fig.air.legacy_axis": "年末吨数",
     "hover.year": "年份",
+    # archive and red/black list
+    "page.archive": "生态环保档案与村生态环保红黑榜",
+    "archive.title": "逐年生态环保档案",
+    "archive.note": "模型逐年记录的生态环保档案（archive 表，见 docs/model.md §7.17、§7.19）；每个数值为"
+                    "各次重复运行当年数值的平均：天数、吨数、财政支出和问题件数为全年合计，存量垃圾和新增"
+                    "绿化面积为年末数值，比例和水质类别（1 = Ⅰ类 … 6 = 劣Ⅴ类）为各月平均，全县排名取当年"
+                    "各次调查中最好的一次；项目数为当年记录的关停取缔、集中污水处理设施投运、投资、养殖场"
+                    "粪污处理改造、关闭采砂点和拒绝的投资者之和；没有支出的措施不列出。点开一个情景即可查看"
+                    "其表格。",
+    "archive.summary": "{name}：{first}–{last}年生态环保档案，{n}次重复运行的平均",
+    "archive.column": "项目（单位）",
+    "archive.year": "{year}年",
+    "archive.good_air_days": "空气质量优良天数（天）",
+    "archive.rubbish_t": "垃圾产生量（吨）",
+    "archive.legacy_rubbish_t": "年末存量垃圾（吨）",
+    "archive.green_area_mu": "年末新增绿化面积（亩）",
+    "archive.sections_meeting_target_share": "断面达标率（%）",
+    "archive.public_spending_yuan": "财政支出（{money}）",
+    "archive.lever": "财政支出：{lever}（{money}）",
+    "archive.satisfaction_survey_mean": "群众生态满意度，调查平均（0–100）",
+    "archive.satisfaction_rank_best": "当年调查中最好的全县排名（1 = 第一）",
+    "archive.issues_raised": "生态环保议事会收集的问题（件）",
+    "archive.issues_resolved": "已解决的问题（件）",
+    "archive.council_participation_share": "参与生态环保议事会的农户比例（%）",
+    "archive.water_class_mean_entry": "entry 断面平均水质类别（1–6）",
+    "archive.water_class_mean_middle": "middle 断面平均水质类别（1–6）",
+    "archive.water_class_mean_exit": "exit 断面平均水质类别（1–6）",
+    "archive.section_class": "{section} 断面平均水质类别（1–6）",
+    "archive.projects": "记录的项目（项）",
+    "rb.title": "逐月村生态环保红黑榜",
+    "rb.note": "每月按垃圾分类、焚烧秸秆、未解决问题和人均化学需氧量入河量四项指标为各村排名"
+               "（见 docs/model.md §7.17）：前三名上红榜（表扬），后三名上黑榜（通报批评）。颜色 = 该村"
+               "上红榜的重复运行比例减去上黑榜的比例：蓝色为上红榜，橙色为上黑榜，白色为均未上榜（或上两榜"
+               "的次数相同）；每个情景一幅图，鼠标悬停可见两项比例。",
+    "rb.most": "{name}：上红榜最多的是{red}；上黑榜最多的是{black}。",
+    "rb.village": "{village}（{share}）",
+    "rb.sep": "、",
+    "rb.axis": "村",
+    "rb.bar": "红榜 − 黑榜（重复运行比例）",
+    "rb.tick.red": "红榜 {p}", "rb.tick.black": "黑榜 {p}",
+    "rb.hover": "%{{y}}，%{{x|%Y年%m月}}：%{{customdata[0]}}%的重复运行上红榜，"
+                "%{{customdata[1]}}%上黑榜",
     # 谁受益、谁受损
     "page.winners": "谁受益、谁受损",
     "win.villages": "{policy} − {base}：{year}年各村人均收入",

@@ -19,6 +19,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from sim.files import GENERATOR, write_page
+from sim.report.archive import archive_html, fig_red_black
 from sim.report.cards import CardSummary, card_summary, cards_html
 from sim.report.data import ReportError, RunData, load_run
 from sim.report.differences import costs_html, fig_differences
@@ -38,7 +39,7 @@ from sim.report.winners import fig_winners, winners_note
 
 __all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
            "build_report", "class_grid", "format_ci", "key_figures", "load_run",
-           "load_sensitivity_folder", "section_order", "spending_levers"]
+           "load_runs", "load_sensitivity_folder", "section_order", "spending_levers"]
 
 
 def _html_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -91,16 +92,6 @@ def _key_table(runs: Sequence[RunData], tr: Tr) -> str:
                        [[label, *(row.get(label, "—") for row in keys)] for label in labels])
 
 
-INDEX_NOTES = {
-    "sobol": "S1 = first-order Sobol index (share of the outcome's variance due to the parameter "
-             "alone), ST = total index (with all its interactions); bars show 95 % bootstrap "
-             "CIs. ST much larger than S1 means the parameter acts through interactions.",
-    "morris": "μ* = mean absolute elementary effect (overall influence, in the outcome's units), "
-              "σ = their standard deviation (non-linearity or interactions); μ* bars show 95 % "
-              "bootstrap CIs.",
-    "lhs": "δ = Borgonovo's moment-independent index, S1 = first-order index estimated from the "
-           "same sample; bars show 95 % bootstrap CIs.",
-}
 
 
 @dataclass(frozen=True)
@@ -124,35 +115,29 @@ def load_sensitivity_folder(folder: Path) -> SensitivityData:
     return SensitivityData(Path(folder), meta, table)
 
 
-def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool,
-                      tr: Tr) -> list[str]:
+def _sensitivity_html(sweeps: Sequence[SensitivityData], tr: Tr) -> list[str]:
     """The report's sensitivity section: per sweep, what was varied, a bar chart of the indices
     per outcome and the table itself."""
     from sim.analysis.sensitivity import index_caveats, index_figures
 
     parts = [f'<h2 id="{tr.lang}-sec-sensitivity">{html.escape(tr("page.sensitivity"))}</h2>']
-    first = plotly_needed
     for k, sweep in enumerate(sweeps):
         design = sweep.meta["design"]
         kind = str(design.get("kind", ""))
         names = design.get("problem", {}).get("names", [])
         method = str(sweep.table["method"].iloc[0]) if len(sweep.table) else kind
         parts.append(f"<h3>{html.escape(sweep.folder.name)}: {html.escape(method)}</h3>")
-        parts.append(
-            f'<p class="note">{html.escape(kind)} design of '
-            f'{html.escape(str(design.get("points", "?")))} points '
-            f"× {html.escape(str(sweep.meta.get('replicates', '?')))} replicates on "
-            f"{html.escape(str(sweep.meta.get('base', 'the base scenario')))}, varying "
-            f"{html.escape(', '.join(map(str, names)))}. Each point's outcome is the mean of its "
-            f"replicates. {html.escape(INDEX_NOTES.get(kind, ''))}</p>")
+        about = tr("sens.design", kind=kind, points=design.get("points", "?"),
+                   replicates=sweep.meta.get("replicates", "?"),
+                   base=tr.name("scenario", str(sweep.meta.get("base", "?"))),
+                   names=", ".join(map(str, names)))
+        how = tr(f"sens.how.{kind}") if kind in ("sobol", "morris", "lhs") else ""
+        parts.append(f'<p class="note">{html.escape(about)} {html.escape(how)}</p>')
         for name, fig in index_figures(sweep.table):
-            parts.append(pio.to_html(fig, include_plotlyjs=first, full_html=False,
-                                     div_id=f"fig-{tr.lang}-sens-{k}-{name}",
-                                     default_height=f"{fig.layout.height}px",
-                                     config={"displaylogo": False}))
-            first = False
+            parts.append(_figure_html(fig, f"fig-{tr.lang}-sens-{k}-{name}"))
         caveats = index_caveats(sweep.table)
         if caveats:
+            parts.append(f'<p class="note">{html.escape(tr("sens.caveats"))}</p>')
             parts.append('<ul class="note caveats">' + "".join(
                 f"<li>{html.escape(c)}</li>" for c in caveats) + "</ul>")
         shown = sweep.table.copy()
@@ -165,11 +150,13 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], plotly_needed: bool,
     return parts
 
 
-def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr) -> str:
+def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr, archive: bool = False) -> str:
     items = [("answer", tr("page.answer")), ("differences", tr("page.differences")),
              ("costs", tr("page.costs")), ("winners", tr("page.winners")),
              ("keys", tr("page.key_figures"))]
     items += [(slug, head) for slug, head, _ in sections]
+    if archive:
+        items.append(("archive", tr("page.archive")))
     if sweeps:
         items.append(("sensitivity", tr("page.sensitivity")))
     items += [("events", tr("page.events", n=EVENT_ROWS)), ("provenance", tr("page.provenance"))]
@@ -193,13 +180,14 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     """The whole page body in one language (a `<div class="lang">`)."""
     sections = build_sections(runs, colours, tr)
     lang = tr.lang
+    archive = archive_html(runs, tr, _figure_html(fig_red_black(runs, tr), f"fig-{lang}-red-black"))
     other = next(code for code in LANGS if code != lang)
     parts = [
         f'<div class="lang" lang="{lang}" data-lang="{lang}"{"" if shown else " hidden"}>',
         f'<div class="top"><button type="button" class="switch" data-to="{other}" '
         f'onclick="greensimLang(\'{other}\')">{html.escape(tr("lang.switch"))}</button></div>',
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="nav">{_nav(sections, bool(sweeps), tr)}</p>',
+        f'<p class="nav">{_nav(sections, bool(sweeps), tr, archive=bool(archive))}</p>',
         f'<p class="base">{html.escape(base_note)}</p>',
         f'<h2 id="{lang}-sec-answer">{html.escape(tr("page.answer"))}</h2>',
         cards_html(runs, tr, summary),
@@ -220,8 +208,9 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         for slug, head, note, fig in figures:
             parts.append(f'<h3>{html.escape(head)}</h3><p class="note">{html.escape(note)}</p>')
             parts.append(_figure_html(fig, f"fig-{lang}-{slug}"))
+    parts += archive
     if sweeps:
-        parts += _sensitivity_html(sweeps, plotly_needed=False, tr=tr)
+        parts += _sensitivity_html(sweeps, tr)
     parts.append(f'<h2 id="{lang}-sec-events">{html.escape(tr("page.events", n=EVENT_ROWS))}'
                  "</h2>")
     header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
@@ -283,19 +272,13 @@ def render_page(titles: dict[str, str], runs: Sequence[RunData],
     return "\n".join(parts)
 
 
-def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None,
-                 sensitivity: Sequence[Path] = (), base: str | None = None,
-                 lang: str = "zh") -> Path:
-    """Write one self-contained HTML report comparing the given run folders against a base
-    (`base`, a scenario name; default the first folder given, as the page says), in both
-    languages with `lang` shown first, with a section of sensitivity indices for each sweep
-    folder in `sensitivity`; return its path."""
+def load_runs(run_dirs: Sequence[Path], base: str | None = None) -> list[RunData]:
+    """Read the run folders, the base first (`base`, a scenario name; default the first folder
+    given), the others in the order given (ReportError: none given, a name twice, no such
+    base)."""
     if not run_dirs:
         raise ReportError("no run folders given")
-    if lang not in LANGS:
-        raise ReportError(f"--lang {lang!r}: expected one of {', '.join(LANGS)}")
     runs = [load_run(Path(d)) for d in run_dirs]
-    sweeps = [load_sensitivity_folder(Path(d)) for d in sensitivity]
     names = [r.name for r in runs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -303,9 +286,23 @@ def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = Non
     if base is not None and base not in names:
         raise ReportError(f"--base {base!r}: no such scenario among the run folders "
                           f"({', '.join(names)})")
-    chosen = base is not None
     base = base or names[0]
-    runs = [r for r in runs if r.name == base] + [r for r in runs if r.name != base]
+    return [r for r in runs if r.name == base] + [r for r in runs if r.name != base]
+
+
+def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = None,
+                 sensitivity: Sequence[Path] = (), base: str | None = None,
+                 lang: str = "zh") -> Path:
+    """Write one self-contained HTML report comparing the given run folders against a base
+    (`base`, a scenario name; default the first folder given, as the page says), in both
+    languages with `lang` shown first, with a section of sensitivity indices for each sweep
+    folder in `sensitivity`; return its path."""
+    if lang not in LANGS:
+        raise ReportError(f"--lang {lang!r}: expected one of {', '.join(LANGS)}")
+    runs = load_runs(run_dirs, base)
+    sweeps = [load_sensitivity_folder(Path(d)) for d in sensitivity]
+    chosen = base is not None
+    base = runs[0].name
     titles, notes = {}, {}
     for code in LANGS:
         tr = Tr(code)
