@@ -96,6 +96,12 @@ def test_report_on_a_phone(browser: Any, browser_page: BrowserPage, report_html:
     assert not outside, f"charts wider than a 360 px phone screen: {outside}"
     page_width = bp.page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 360, f"the page scrolls sideways on a phone: {page_width} px wide"
+    # charts with panels side by side are re-laid one panel per row on a phone
+    stacked = bp.page.evaluate("""() => [...document.querySelectorAll(
+        'div.lang:not([hidden]) .js-plotly-plot')].filter((el) => el.dataset.stacked).map(
+        (el) => Object.keys(el.layout).filter((k) => /^xaxis\\d*$/.test(k)).every(
+          (k) => el.layout[k].domain[0] === 0 && el.layout[k].domain[1] === 1))""")
+    assert stacked and all(stacked), "side-by-side panels were not stacked on a phone"
     bp.assert_clean()
 
 

@@ -229,7 +229,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     return "\n".join(parts)
 
 
-SCRIPT = """<script>
+SCRIPT = r"""<script>
 function greensimLang(lang) {
   document.querySelectorAll('div.lang').forEach(function (block) {
     block.hidden = block.dataset.lang !== lang;
@@ -242,6 +242,41 @@ function greensimLang(lang) {
     shown.querySelectorAll('.js-plotly-plot').forEach(function (el) { Plotly.Plots.resize(el); });
   }
 }
+// On a narrow screen (a phone), charts with panels side by side get one panel per row: each
+// panel's x domain becomes the full width and the panels are stacked, their titles moved along.
+function greensimStack(el) {
+  var L = el.layout || {};
+  var xs = Object.keys(L).filter(function (k) { return /^xaxis\d*$/.test(k); }).sort(
+    function (a, b) { return (+a.slice(5) || 1) - (+b.slice(5) || 1); });
+  var starts = {};
+  xs.forEach(function (k) { starts[(L[k].domain || [0, 1])[0].toFixed(3)] = 1; });
+  if (xs.length < 2 || Object.keys(starts).length < 2 || el.dataset.stacked) return;
+  var n = xs.length, gap = 0.35 / n, h = (1 - gap * (n - 1)) / n, upd = {}, notes = [];
+  var old = {};
+  xs.forEach(function (k, i) {
+    var yk = 'yaxis' + k.slice(5), top = 1 - i * (h + gap);
+    old[k] = [L[k].domain || [0, 1], (L[yk] || {}).domain || [0, 1]];
+    upd[k + '.domain'] = [0, 1];
+    upd[yk + '.domain'] = [Math.max(0, top - h), top];
+  });
+  (L.annotations || []).forEach(function (a, j) {
+    xs.forEach(function (k, i) {
+      var d = old[k], cx = (d[0][0] + d[0][1]) / 2;
+      if (a.xref === 'paper' && Math.abs(a.x - cx) < 1e-6 && Math.abs(a.y - d[1][1]) < 1e-6) {
+        upd['annotations[' + j + '].x'] = 0.5;
+        upd['annotations[' + j + '].y'] = 1 - i * (h + gap);
+      }
+    });
+  });
+  upd.height = 250 * n + 140;
+  el.style.height = upd.height + 'px';
+  el.dataset.stacked = '1';
+  Plotly.relayout(el, upd);
+}
+window.addEventListener('load', function () {
+  if (window.innerWidth >= 700 || !window.Plotly) return;
+  document.querySelectorAll('.js-plotly-plot').forEach(greensimStack);
+});
 </script>"""
 
 
