@@ -115,7 +115,9 @@ def _card(tr: Tr, row: pd.Series, base_rows: pd.DataFrame, base: str, year: int)
     base_mean = float(base_rows["mean"].get(o, math.nan))
     relative = ""
     if math.isfinite(base_mean) and base_mean != 0 and o != "target_share":
-        relative = tr("card.relative", share=f"{diff / abs(base_mean):+.0%}")
+        share = diff / abs(base_mean)
+        relative = tr("card.relative", share=f"{share:+.1%}" if abs(share) < 0.1 else
+                      f"{share:+.0%}")
     colour = VERDICT_COLOURS.get(verdict, "#6b6b6b")
     sentence = card_sentence(tr, row, base_mean, base, year)
     word = tr(VERDICT_KEYS.get(verdict, "card.unclear"))
