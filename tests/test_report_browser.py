@@ -102,6 +102,21 @@ def test_report_on_a_phone(browser: Any, browser_page: BrowserPage, report_html:
         (el) => Object.keys(el.layout).filter((k) => /^xaxis\\d*$/.test(k)).every(
           (k) => el.layout[k].domain[0] === 0 && el.layout[k].domain[1] === 1))""")
     assert stacked and all(stacked), "side-by-side panels were not stacked on a phone"
+    # ... and so they are in the other language, laid out when the switch shows them: no chart
+    # wider than the screen, none drawn taller than its box (it would cover the text below)
+    overflow = """() => [...document.querySelectorAll('div.lang:not([hidden]) .js-plotly-plot')]
+        .map((el) => [el.id, el.querySelector('.main-svg').getBoundingClientRect(),
+                      el.getBoundingClientRect()])
+        .filter(([, svg, box]) => svg.height > box.height + 2 || svg.right > 361)
+        .map(([id]) => id)"""
+    assert bp.page.evaluate(overflow) == []
+    bp.page.click("div.lang:not([hidden]) button.switch")
+    bp.page.wait_for_function("document.documentElement.lang === 'en'")
+    bp.page.wait_for_timeout(1000)  # the stacking relayout and resize are asynchronous
+    assert bp.page.evaluate(overflow) == []
+    width = bp.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the English page scrolls sideways on a phone: {width} px wide"
+    bp.screenshot("phone-english-full", full_page=True)
     bp.assert_clean()
 
 

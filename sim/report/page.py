@@ -239,7 +239,10 @@ function greensimLang(lang) {
   document.title = shown.querySelector('h1').textContent;
   try { localStorage.setItem('greensim-lang', lang); } catch (e) {}
   if (window.Plotly) {
-    shown.querySelectorAll('.js-plotly-plot').forEach(function (el) { Plotly.Plots.resize(el); });
+    shown.querySelectorAll('.js-plotly-plot').forEach(function (el) {
+      if (window.innerWidth < 700) greensimStack(el);  // drawn while hidden: lay out now
+      Plotly.Plots.resize(el);
+    });
   }
 }
 // On a narrow screen (a phone), charts with panels side by side get one panel per row: each
@@ -268,14 +271,17 @@ function greensimStack(el) {
       }
     });
   });
-  upd.height = 250 * n + 140;
-  el.style.height = upd.height + 'px';
+  // the box sets the size (a height in relayout would freeze the width at its old value)
+  el.style.height = (250 * n + 140) + 'px';
+  upd.autosize = true;
+  upd.width = null;
+  upd.height = null;
   el.dataset.stacked = '1';
-  Plotly.relayout(el, upd);
+  Plotly.relayout(el, upd).then(function () { Plotly.Plots.resize(el); });
 }
 window.addEventListener('load', function () {
   if (window.innerWidth >= 700 || !window.Plotly) return;
-  document.querySelectorAll('.js-plotly-plot').forEach(greensimStack);
+  document.querySelectorAll('div.lang:not([hidden]) .js-plotly-plot').forEach(greensimStack);
 });
 </script>"""
 
