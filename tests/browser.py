@@ -88,6 +88,28 @@ def missing_browser_outcome(reason: str, *, ci: bool) -> tuple[str, str]:
     return "skip", reason
 
 
+def require_chromium(package: str, install: str) -> str:
+    """The system's Chromium, with `package` importable; otherwise skip the test with a how-to
+    (`install` says how to get the package), or fail it when CI is set."""
+    import importlib
+
+    import pytest
+
+    executable = find_chromium()
+    missing = [] if executable else [HOW_TO_GET_CHROMIUM]
+    try:
+        importlib.import_module(package)
+    except ImportError as exc:
+        missing.append(f"the {package} package is missing ({exc}): {install}, then rerun "
+                       f"`make test`")
+    if missing or executable is None:
+        outcome, message = missing_browser_outcome("; ".join(missing), ci=in_ci())
+        if outcome == "fail":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return executable
+
+
 def launch_args() -> list[str]:
     """Chromium's command-line flags; --no-sandbox only when running as root (as CI does)."""
     args = list(LAUNCH_ARGS)

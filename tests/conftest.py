@@ -55,19 +55,8 @@ def browser() -> Iterator[Any]:
     """
     from . import browser as harness
 
-    executable = harness.find_chromium()
-    missing = [] if executable else [harness.HOW_TO_GET_CHROMIUM]
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        missing.append(f"the playwright package is missing ({exc}): "
-                       f"`.venv/bin/pip install -e '.[test]'`, then rerun `make test`")
-    if missing or executable is None:
-        outcome, message = harness.missing_browser_outcome("; ".join(missing),
-                                                           ci=harness.in_ci())
-        if outcome == "fail":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    executable = harness.require_chromium("playwright", "`.venv/bin/pip install -e '.[test]'`")
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         chromium = harness.launch(pw, executable)

@@ -40,20 +40,7 @@ def greensim(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 def chromium() -> str:
     """The system's Chromium and the kaleido package, or a skip with a how-to (a failure when
     CI is set), as for the `browser` fixture."""
-    executable = harness.find_chromium()
-    missing = [] if executable else [harness.HOW_TO_GET_CHROMIUM]
-    try:
-        import kaleido  # noqa: F401
-    except ImportError as exc:
-        missing.append(f"the kaleido package is missing ({exc}): `.venv/bin/pip install -e .`, "
-                       f"then rerun `make test`")
-    if missing or executable is None:
-        outcome, message = harness.missing_browser_outcome("; ".join(missing),
-                                                           ci=harness.in_ci())
-        if outcome == "fail":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return executable
+    return harness.require_chromium("kaleido", "`.venv/bin/pip install -e .`")
 
 
 @pytest.fixture(scope="module")
