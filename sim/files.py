@@ -33,6 +33,14 @@ import pyarrow.parquet as pq
 from sim.errors import GreensimError
 
 
+def error_number(exc: OSError) -> int | None:
+    """The error's number; pyarrow's IO errors carry it only in their text."""
+    if exc.errno is not None:
+        return exc.errno
+    found = re.search(r"[Ee]rrno (\d+)", str(exc))
+    return int(found.group(1)) if found else None
+
+
 @contextlib.contextmanager
 def naming(path: Path) -> Iterator[None]:
     """An operating-system error while writing `path` (through a temporary name, or from a
@@ -42,11 +50,7 @@ def naming(path: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.filename is not None and ".tmp-" not in Path(str(exc.filename)).name:
             raise
-        code = exc.errno
-        if code is None:
-            found = re.search(r"[Ee]rrno (\d+)", str(exc))
-            code = int(found.group(1)) if found else None
-        raise OSError(code, exc.strerror or str(exc), str(path)) from exc
+        raise OSError(error_number(exc), exc.strerror or str(exc), str(path)) from exc
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -115,10 +119,7 @@ def os_error_message(exc: OSError) -> tuple[str, int]:
     """One line for an operating-system error, naming the path and the cause, and the exit
     code: 2 when the user can put it right (permissions, space, a file where a folder should
     be...), 1 when it is greensim's own failure."""
-    code = exc.errno
-    if code is None:  # pyarrow's IO errors carry the number only in their text
-        found = re.search(r"[Ee]rrno (\d+)", str(exc))
-        code = int(found.group(1)) if found else None
+    code = error_number(exc)
     where = exc.filename if exc.filename is not None else None
     if where is not None and exc.filename2 is not None:
         where = f"{exc.filename} -> {exc.filename2}"

@@ -167,10 +167,10 @@ def costs_html(runs: Sequence[RunData], summary: pd.DataFrame | None, tr: Tr) ->
         ratio_key = (name, "cost_per_t_cod_avoided")
         if ratio_key in rows_all.index:
             r = typing.cast(pd.Series, rows_all.loc[ratio_key])
-            per_t = (format_interval(r["mean"] / 1e4 if tr.lang == "zh" else r["mean"],
-                                     r["ci_low"] / 1e4 if tr.lang == "zh" else r["ci_low"],
-                                     r["ci_high"] / 1e4 if tr.lang == "zh" else r["ci_high"],
-                                     "{:,.2f}" if tr.lang == "zh" else "{:,.0f}")
+            # yuan per tonne; 万元 per tonne on the Chinese page (the catalogue's unit)
+            scale, fmt = (1e4, "{:,.2f}") if tr.lang == "zh" else (1.0, "{:,.0f}")
+            per_t = (format_interval(r["mean"] / scale, r["ci_low"] / scale,
+                                     r["ci_high"] / scale, fmt)
                      if math.isfinite(r["mean"]) else tr("cost.not_defined"))
         else:
             per_t = "—"

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.analysis.stats import paired_ci
-from sim.report.cards import VERDICT_COLOURS, card_year
+from sim.report.cards import VERDICT_COLOURS, VERDICT_KEYS, card_year
 from sim.report.data import RunData
 from sim.report.i18n import Tr
 
@@ -110,22 +110,18 @@ def fig_winners(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
                          "array": frame["high"] - frame["mean"],
                          "arrayminus": frame["mean"] - frame["low"], "thickness": 1},
                 customdata=np.stack([frame["low"], frame["high"],
-                                     [tr(f"card.{_key(v)}") for v in frame["verdict"]]], -1),
+                                     [tr(VERDICT_KEYS[v]) for v in frame["verdict"]]], -1),
                 hovertemplate=tr("win.hover")), row=r, col=col)
             fig.update_yaxes(title_text=tr("win.axis"), row=r, col=col)
             fig.add_hline(y=0, line={"color": "#888", "width": 1}, row=r, col=col)
     for verdict, colour in VERDICT_COLOURS.items():  # a key to the colours
         fig.add_trace(go.Bar(x=[None], y=[None], marker_color=colour,
-                             name=tr(f"card.{_key(verdict)}"), showlegend=True))
+                             name=tr(VERDICT_KEYS[verdict]), showlegend=True))
     fig.update_layout(height=360 * len(found) + 120, template="plotly_white",
                       margin={"t": 90, "l": 60, "r": 20, "b": 60}, bargap=0.25,
                       legend={"orientation": "h", "y": 1 + 60 / (360 * len(found)),
                               "yanchor": "bottom", "x": 0})
     return fig
-
-
-def _key(verdict: str) -> str:
-    return {"better": "better", "worse": "worse"}.get(verdict, "unclear")
 
 
 def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
