@@ -370,12 +370,16 @@ def test_ctrl_c_with_a_process_pool_ends_promptly(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) during a run on two
     workers ends it within seconds with exit 130 and one line, every time (workers ignore it;
     the parent stops the pool), and --resume then finishes."""
-    for k, delay in enumerate((1.2, 1.7, 2.3)):
+    for k, delay in enumerate((0.0, 0.5, 1.1)):
         out = tmp_path / f"k{k}"
         proc = subprocess.Popen(greensim("run", NO_T, AS_R, "--until", "2024-12-31", "-n", "30",
                                          "-j", "2", "-q", "--out", str(out)),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)
+        # Ctrl-C while the pool is running (the journal exists), at different moments after
+        deadline = time.monotonic() + 60
+        while not (out / JOURNAL / "manifest.jsonl").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         try:
