@@ -24,6 +24,15 @@ def clean_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:  # Ctrl-C anywhere, the imports below included
+            return one_line_errors(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing is half-written; runs already finished are kept "
+                       "in the output folder's journal (rerun with --resume to go on)",
+                       err=True)
+            sys.exit(130)
+
+    def one_line_errors(*args: Any, **kwargs: Any) -> Any:
         from sim.experiments.replicates import RunsFailed
         from sim.report.page import ReportError
 
@@ -53,11 +62,6 @@ def clean_errors(func: F) -> F:
                 text += " (an error inside greensim; please report it)"
             click.echo(f"error: {text}", err=True)
             sys.exit(code)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing is half-written; runs already finished are kept "
-                       "in the output folder's journal (rerun with --resume to go on)",
-                       err=True)
-            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 

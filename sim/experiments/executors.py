@@ -122,6 +122,8 @@ def die_with_parent(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it (it stops the
     # pool), so a worker never dies holding the pool's queue lock (a known deadlock).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held Ctrl-C
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if os.getppid() == parent and sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
@@ -141,6 +143,20 @@ def die_with_parent(parent: int) -> None:
                 pass
 
     threading.Thread(target=watch, name="greensim-parent-watch", daemon=True).start()
+
+
+def _hold_ctrl_c() -> set[int | signal.Signals] | None:
+    """Block SIGINT in this thread (and so in processes it forks); the old mask, or None where
+    signal masks do not exist."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release_ctrl_c(held: set[int | signal.Signals] | None) -> None:
+    """Restore the mask `_hold_ctrl_c` changed; a Ctrl-C that came meanwhile is raised now."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -170,9 +186,17 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         if workers <= 1:
             yield ExecutorHandle(InlineExecutor(), 1, "inline", "this process")
             return
+        # Ctrl-C is held (blocked, not lost) while the workers are forked: one arriving inside
+        # a fork would raise in the fork's handlers, where Python prints and drops it
+        # ("Exception ignored in _releaseLock"). It is delivered once the pool is up.
+        held = _hold_ctrl_c()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
                                    initargs=(os.getpid(),))
         try:
+            try:
+                pool.submit(int).result()  # starts the workers now, while Ctrl-C is held
+            finally:
+                _release_ctrl_c(held)
             yield ExecutorHandle(pool, workers, "processes", f"process pool of {workers}")
         except BaseException:  # Ctrl-C, an error: stop at once, do not wait for running batches
             _stop_pool(pool)
