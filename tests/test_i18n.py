@@ -85,8 +85,8 @@ def test_lang_and_base_on_the_page(two_runs: Path) -> None:
     assert res.exit_code == 0, res.output
     page = (two_runs / "b.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and 'data-lang="zh" hidden' in page
-    assert "Base: no_transition (chosen with --base)" in page
-    assert re.search(r"<h3>as_reported − no_transition</h3>", page)
+    assert "Base: no transition (chosen with --base)" in page
+    assert re.search(r"<h3>as reported − no transition</h3>", page)
 
 
 def test_an_unknown_base_is_refused(two_runs: Path) -> None:
@@ -96,3 +96,78 @@ def test_an_unknown_base_is_refused(two_runs: Path) -> None:
                                    "--out", str(two_runs / "c.html")])
     assert res.exit_code == 2
     assert "--base 'nope': no such scenario among the run folders" in res.output
+
+
+def test_the_event_log_in_each_language(two_runs: Path) -> None:
+    """Every kind of event the bundled scenarios log has a word in both languages, and the
+    Chinese table keeps no English but the agents' ids (W01, F08, V19); a detail of no known
+    pattern is shown as written rather than hidden."""
+    import pandas as pd
+
+    from sim.report.events import PATTERNS, events_in_language
+
+    events = pd.concat([pd.read_parquet(two_runs / s / "events.parquet")
+                        for s in ("no_transition", "as_reported")])
+    table = events[["date", "kind", "subject", "detail"]].astype(str)
+    for lang in LANGS:
+        for kind in table["kind"].unique():
+            assert f"event.{kind}" in CATALOGUES[lang], kind
+    known = table[table["kind"].isin(list(PATTERNS))]
+    assert all(PATTERNS[k].match(d) for k, d in zip(known["kind"], known["detail"], strict=True))
+    zh = events_in_language(table, Tr("zh"))
+    words = zh[["kind", "subject", "detail"]].apply(" ".join, axis=1).str.replace(
+        r"\b[A-Z][0-9]+\b", "", regex=True)
+    assert not words.str.contains(r"[A-Za-z]{2,}").any(), words[words.str.contains("[A-Za-z]")]
+    crash = pd.DataFrame({"date": ["2024-05-01"], "kind": ["price_crash"],
+                          "subject": ["crayfish"], "detail": ["30.0 yuan/kg"]})
+    assert events_in_language(crash, Tr("zh"))["detail"].item() == "15.0元/斤"  # per 斤
+    odd = crash.assign(kind="flood", detail="a new phrase")
+    assert events_in_language(odd, Tr("zh"))["detail"].item() == "a new phrase"
+
+
+def test_cards_say_direction_once_and_spending_is_neutral() -> None:
+    """A card's arrow gives the direction, so its amount has no sign; a change is said against
+    the base in words ('比基准低69%'); an interval whose ends show as one number is left out;
+    spending more is 'more spending' in a neutral colour, not 'worse'."""
+    import pandas as pd
+
+    from sim.report.cards import NEUTRAL_COLOUR, _card, card_sentence
+
+    base_rows = pd.DataFrame({"mean": [100.0, 1e6]},
+                             index=["cod_t_per_yr", "public_spending_yuan_per_yr"])
+    cod = pd.Series({"outcome": "cod_t_per_yr", "verdict": "better", "diff_mean": -69.0,
+                     "diff_ci_low": -75.0, "diff_ci_high": -63.0})
+    html_zh = _card(Tr("zh"), cod, base_rows, "基准", 2035)
+    assert "▼ 69.0吨/年" in html_zh and "-69" not in html_zh and "比基准低69%" in html_zh
+    assert "（63.0吨/年至75.0吨/年）" in html_zh
+    spend = pd.Series({"outcome": "public_spending_yuan_per_yr", "verdict": "worse",
+                       "diff_mean": 4.23e6, "diff_ci_low": 4.23e6, "diff_ci_high": 4.23e6})
+    html_en = _card(Tr("en"), spend, base_rows, "no transition", 2035)
+    assert '<div class="card-verdict">more spending' in html_en
+    assert f"border-top-color:{NEUTRAL_COLOUR}" in html_en
+    sentence = card_sentence(Tr("en"), spend, 1e6, "no transition", 2035)
+    assert sentence == ("In 2035, public spending (undiscounted): 4.23 M yuan/yr more than "
+                        "no transition.")
+
+
+def test_descriptions_and_axes_in_the_page_language(two_runs: Path) -> None:
+    """The provenance table gives a scenario's Chinese description on the Chinese page and its
+    English one on the English page; Chinese value axes have no SI suffixes ('40k'); the
+    crayfish price is per 斤 on the Chinese page, per kg on the English one."""
+    from sim.report.data import load_run
+    from sim.report.page import _figure_html, _scenario_rows
+    from sim.report.sections import build_figures
+
+    runs = [load_run(two_runs / s) for s in ("no_transition", "as_reported")]
+    zh_rows, en_rows = _scenario_rows(runs, Tr("zh")), _scenario_rows(runs, Tr("en"))
+    assert zh_rows[0][2].startswith("延续2023年的做法") and "至" in zh_rows[0][5]
+    assert en_rows[0][2].startswith("2023 practice continued") and " to " in en_rows[0][5]
+    colours = {"no_transition": "#000000", "as_reported": "#ff0000"}
+    figs = {lang: {slug: fig for slug, _, _, fig in build_figures(runs, colours, Tr(lang))}
+            for lang in LANGS}
+    visits = figs["zh"]["tourism-visits"]
+    _figure_html(visits, Tr("zh"), "tourism-visits")
+    assert visits.layout.yaxis.exponentformat == "none" and visits.layout.yaxis.separatethousands
+    price = {lang: next(t for t in figs[lang]["farms-coculture"].data if t.name and len(t.y))
+             for lang in LANGS}
+    assert list(price["zh"].y) == pytest.approx([v / 2 for v in price["en"].y])

@@ -256,7 +256,7 @@ def test_spending_levers_and_empty_scenario_lines(runs: list[Path]) -> None:
     loaded = [load_run(r) for r in runs]
     figures = {slug: fig for slug, _, _, fig in build_figures(loaded, {"no_transition": "#000000",
                                                                        "as_reported": "#ff0000"})}
-    assert {t.name for t in figures["connected-saving"].data if t.name} == {"as_reported"}
+    assert {t.name for t in figures["connected-saving"].data if t.name} == {"as reported"}
     spending = figures["spending"]
     assert {t.name for t in spending.data} == {"closures", "shared facility"}
     assert sum(t.showlegend for t in spending.data) == 2  # one legend entry per lever
@@ -266,7 +266,7 @@ def test_new_key_figures(runs: list[Path]) -> None:
     """The account's 2025 figures: H1 sums, June co-culture households, ranked first."""
     keys = key_figures(load_run(runs[0]))
     assert keys["visits, 2025 H1"] == format_ci([6000.0, 6600.0], "{:,.0f}")
-    assert keys["tourism revenue, 2025 H1 (million yuan)"] == "1.20 [1.20, 1.20]"
+    assert keys["tourism revenue, 2025 H1 (million yuan)"] == "1.20"  # no spread: no interval
     assert keys["co-culture households, June 2025"] == format_ci([170.0, 171.0], "{:,.0f}")
     assert keys["good-air days, 2025 H1 (of 181)"] == format_ci([168.0, 174.0])
     assert keys["ranked first in the county in each survey, 2025 Q1–Q3"] == \
@@ -293,7 +293,7 @@ def test_old_and_new_runs_together(runs: list[Path], tmp_path: Path) -> None:
     assert [slug for slug, _, _ in sections] == ["water", "tourism", "farms", "life"]
     figures = {slug: fig for _, _, figs in sections for slug, _, _, fig in figs}
     for slug in ("tourism-visits", "farm-income", "satisfaction"):
-        assert {t.name for t in figures[slug].data if t.showlegend} == {"as_reported"}
+        assert {t.name for t in figures[slug].data if t.showlegend} == {"as reported"}
     text = build_report(runs, tmp_path / "mixed.html").read_text(encoding="utf-8")
     row = re.search(r"<tr><td>visits, 2025 H1</td><td>(.*?)</td><td>(.*?)</td></tr>", text)
     assert row is not None and row.group(1) == "—" and row.group(2) != "—"

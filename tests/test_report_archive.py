@@ -156,7 +156,7 @@ def test_the_heatmap_is_share_red_minus_share_black(folders: list[Path]) -> None
     red, black = red_black_shares(villages) or (None, None)
     assert red is not None and black is not None
     assert ((red - black).to_numpy() == pytest.approx(net.to_numpy()))
-    assert fig.layout.annotations[1].text == "as_reported"  # panel titles, one per scenario
+    assert fig.layout.annotations[1].text == "as reported"  # panel titles, one per scenario
     colourbar = fig.data[0].colorbar
     assert colourbar.title.text == Tr("en")("rb.bar")
     assert Tr("zh")("rb.bar") in fig_red_black(runs, Tr("zh")).data[0].colorbar.title.text

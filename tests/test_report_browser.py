@@ -148,7 +148,7 @@ def test_the_language_switch_changes_every_string(browser: Any, browser_page: Br
     bp.page.wait_for_function("document.documentElement.lang === 'en'")
     en = bp.page.evaluate(_VISIBLE_TEXT_JS)
     bp.screenshot("english-first-screen")
-    assert "The answer first" in en["text"] and "Base: no_transition" in en["text"]
+    assert "The answer first" in en["text"] and "Base: no transition" in en["text"]
     # every word on the English page is English, but the switch back, named in its own
     # language (the bundled scenarios' descriptions are English too)
     leftover = [line for line in en["text"].splitlines()

@@ -240,7 +240,7 @@ def test_one_panel_per_scenario_and_one_slider(tmp_path: Path) -> None:
     runs = [_river_run(tmp_path, "no_transition"), _river_run(tmp_path, "as_reported")]
     fig = fig_river(runs, Tr("en"))
     assert fig is not None and len(fig.layout.sliders) == 1
-    assert [a.text for a in fig.layout.annotations] == ["no_transition", "as_reported"]
+    assert [a.text for a in fig.layout.annotations] == ["no transition", "as reported"]
     first, _ = _trace(fig, _is_sections, "x")
     second, _ = _trace(fig, _is_sections, "x2")
     for step in fig.layout.sliders[0].steps:

@@ -44,6 +44,14 @@ def test_extends_merges_and_overrides(tmp_path: Path) -> None:
     assert s.river.velocity_m_per_s == 0.5 and s.river.length_km == 30
 
 
+def test_a_child_does_not_inherit_its_parents_descriptions(tmp_path: Path) -> None:
+    """Descriptions (English and Chinese) say what one file does: a child has its own or none."""
+    write(tmp_path, "base.yaml", "name: base\ndescription: the base\ndescription_zh: 基准\n")
+    child = load_scenario(write(tmp_path, "child.yaml", "extends: base.yaml\n"))
+    assert child.description == "" and child.description_zh == ""
+    assert load_scenario(tmp_path / "base.yaml").description_zh == "基准"
+
+
 def test_set_overrides_are_validated(tmp_path: Path) -> None:
     """--set changes nested values, reaches into default lists, and is validated like the file."""
     s = load_scenario(SCENARIOS / "as_reported.yaml",

@@ -105,3 +105,11 @@ def test_compare_says_not_defined_for_the_ratio(tmp_path: Path) -> None:
     rows = summarize([("base", 1, base), ("policy", 1, policy)])
     ratio = rows.set_index("outcome").loc["cost_per_t_cod_avoided"]
     assert math.isnan(ratio["mean"]) and ratio["note"] == NOT_DEFINED
+
+
+def test_an_interval_that_shows_as_its_mean_is_left_out() -> None:
+    """A quantity that does not vary between replicates shows one number, not '423 [423, 423]';
+    an interval whose ends differ only past the shown digits is left out too."""
+    assert format_interval(423.0, 423.0, 423.0, "{:,.0f}") == "423"
+    assert format_interval(423.0, 422.9, 423.1, "{:,.0f}") == "423"
+    assert format_interval(423.0, 420.0, 426.0, "{:,.0f}") == "423 [420, 426]"

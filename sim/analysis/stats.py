@@ -156,7 +156,8 @@ def paired_ratio(num: np.ndarray | list[float], den: np.ndarray | list[float], *
 
 
 def format_interval(mean: float, low: float, high: float, fmt: str | None = None) -> str:
-    """`mean [low, high]`, or just the mean when there is no interval, '—' for no value.
+    """`mean [low, high]`, or just the mean when there is no interval or its ends show as the
+    mean (a quantity that does not vary between replicates), '—' for no value.
     Without `fmt`, digits follow the magnitude (3 below 10, 1 below 1,000, else 0)."""
     if not math.isfinite(mean):
         return "—"
@@ -164,9 +165,10 @@ def format_interval(mean: float, low: float, high: float, fmt: str | None = None
         scale = max(abs(v) for v in (mean, low, high) if math.isfinite(v))
         digits = 3 if scale < 10 else (1 if scale < 1000 else 0)
         fmt = f"{{:,.{digits}f}}"
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return fmt.format(mean)
-    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+    shown = [fmt.format(v) for v in (mean, low, high)]
+    if not (math.isfinite(low) and math.isfinite(high)) or len(set(shown)) == 1:
+        return shown[0]
+    return f"{shown[0]} [{shown[1]}, {shown[2]}]"
 
 
 __all__ = ["LEVEL", "NOT_DEFINED", "UNBOUNDED", "Bounds", "Interval", "RatioEstimate",

@@ -43,6 +43,7 @@ def run_metadata(scenario: Scenario, seed: int, replicates: int) -> dict[str, An
     return {
         "scenario": scenario.name,
         "description": scenario.description,
+        "description_zh": scenario.description_zh,
         "replicates": replicates,
         "seed": seed,
         "start": scenario.start_date.isoformat(),

@@ -4,7 +4,8 @@ and English.
 `data` (reading run folders), `figures` (plotly figures), `river` (the river schematic with
 its year slider), `sections` (the figures in page order with their notes), `keyfigures` (the
 key figures' intervals), `cards` (the answer first: each policy against the base),
-`differences` (policy minus base by year, and what the money bought), `winners` (who wins
+`differences` (policy minus base by year, and what the money bought), `events` (the event
+log in the page's language), `winners` (who wins
 and who loses, by village and farming source), `archive` (the yearly ecological archive and
 the villages' monthly red/black list), `page` (the page and the language switch),
 `export` (each chart as a PNG or SVG file for slides, drawn by kaleido in the system's

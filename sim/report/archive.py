@@ -3,8 +3,9 @@ table `archive`) as a table per scenario, and the monthly red/black list of vill
 (生态环保红黑榜, the villages table's `red_list` and `black_list`) as a heatmap per scenario.
 
 The red list is the honour list (红榜: the three best-ranked villages of the month), the black
-list the shame list (黑榜: the three worst); see docs/model.md §7.17. Colours are blue for praise
-and orange for criticism, as elsewhere in the report (colour-blind safe, unlike red/black).
+list the shame list (黑榜: the three worst); see docs/model.md §7.17. The lists are drawn in their
+own colours, red and near-black, on a white middle: the two ends differ in lightness as well as
+hue, so they stay apart for colour-blind readers and in grey print.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.report.cards import VERDICT_COLOURS
 from sim.report.data import RunData
 from sim.report.figures import section_order
 from sim.report.i18n import CATALOGUES, Tr
@@ -25,9 +25,9 @@ from sim.report.i18n import CATALOGUES, Tr
 KEYS = ("scenario", "replicate", "date", "year", "months")  # not shown as rows
 LEVER_PREFIX = "public_spending_yuan_"
 CLASS_PREFIX = "water_class_mean_"
-# blue = on the red list (praised) in every replicate, orange = on the black list in every one
-RED_BLACK_SCALE = [[0.0, VERDICT_COLOURS["worse"]], [0.5, "#f7f7f7"],
-                   [1.0, VERDICT_COLOURS["better"]]]
+# red = on the red list (praised) in every replicate, near-black = on the black list in every one
+RED_LIST_COLOUR, BLACK_LIST_COLOUR = "#c0392b", "#262626"
+RED_BLACK_SCALE = [[0.0, BLACK_LIST_COLOUR], [0.5, "#f7f7f7"], [1.0, RED_LIST_COLOUR]]
 
 
 def archive_means(archive: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +59,8 @@ def archive_label(column: str, tr: Tr) -> str:
         return tr("archive.lever", lever=tr.name("lever", column.removeprefix(LEVER_PREFIX)),
                   money=money)
     if column.startswith(CLASS_PREFIX):
-        return tr("archive.section_class", section=column.removeprefix(CLASS_PREFIX))
+        return tr("archive.section_class",
+                  section=tr.name("section", column.removeprefix(CLASS_PREFIX)))
     return column
 
 

@@ -29,6 +29,10 @@ CARD_OUTCOMES = ("target_share", "cod_t_per_yr", "nh3n_t_per_yr",
 VERDICT_COLOURS = {"better": "#0072B2", "worse": "#D55E00", "no clear difference": "#6b6b6b"}
 VERDICT_KEYS = {"better": "card.better", "worse": "card.worse",
                 "no clear difference": "card.unclear"}
+COST_OUTCOMES = ("public_spending_yuan_per_yr",)
+"""Money spent: more is neither better nor worse on its own (what it buys is on the other
+cards and under 'What the money bought'), so its card is neutral: 'more / less spending'."""
+NEUTRAL_COLOUR = "#6b6b6b"
 
 
 def card_year(runs: Sequence[RunData]) -> int | None:
@@ -64,14 +68,17 @@ def card_sentence(tr: Tr, row: pd.Series, base_mean: float, base: str, year: int
     o = str(row["outcome"])
     diff, low, high = float(row["diff_mean"]), float(row["diff_ci_low"]), float(row["diff_ci_high"])
     values = {"outcome": tr(f"outcome.{o}"), "year": year, "base": base,
-              "diff": _amount(tr, o, diff), "drop": _amount(tr, o, -diff),
-              "low": _amount(tr, o, low), "high": _amount(tr, o, high)}
+              "diff": _amount(tr, o, diff), "drop": _amount(tr, o, -diff)}
+
+    def interval(a: float, b: float) -> str:  # none when its ends show as one number
+        ends = _amount(tr, o, a), _amount(tr, o, b)
+        return "" if ends[0] == ends[1] else tr("card.interval", low=ends[0], high=ends[1])
+
     if row["verdict"] == "no clear difference" or not (low > 0 or high < 0):
-        return tr("card.sentence.flat", **values)
+        return tr("card.sentence.flat", **values, interval=interval(low, high))
     if diff < 0:  # a fall is said as a positive amount; its interval as the fall's bounds
-        values.update(low=_amount(tr, o, -high), high=_amount(tr, o, -low))
-        return tr("card.sentence.down", **values)
-    return tr("card.sentence.up", **values)
+        return tr("card.sentence.down", **values, interval=interval(-high, -low))
+    return tr("card.sentence.up", **values, interval=interval(low, high))
 
 
 def cards_html(runs: Sequence[RunData], tr: Tr, found: CardSummary) -> str:
@@ -109,24 +116,29 @@ def _card(tr: Tr, row: pd.Series, base_rows: pd.DataFrame, base: str, year: int)
     o = str(row["outcome"])
     verdict = str(row["verdict"])
     diff = float(row["diff_mean"])
-    arrow = "▲" if diff > 0 else ("▼" if diff < 0 else "●")
-    if verdict == "no clear difference":
-        arrow = "●"
+    clear = verdict != "no clear difference" and diff != 0
+    # the arrow gives the direction, so a clear change shows its size without a sign
+    arrow = ("▲" if diff > 0 else "▼") if clear else "●"
+    amount = _amount(tr, o, abs(diff) if clear else diff)
     base_mean = float(base_rows["mean"].get(o, math.nan))
     relative = ""
-    if math.isfinite(base_mean) and base_mean != 0 and o != "target_share":
-        share = diff / abs(base_mean)
-        relative = tr("card.relative", share=f"{share:+.1%}" if abs(share) < 0.1 else
-                      f"{share:+.0%}")
-    colour = VERDICT_COLOURS.get(verdict, "#6b6b6b")
-    sentence = card_sentence(tr, row, base_mean, base, year)
+    if math.isfinite(base_mean) and base_mean != 0 and o != "target_share" and diff != 0:
+        share = abs(diff) / abs(base_mean)
+        relative = tr("card.relative.up" if diff > 0 else "card.relative.down",
+                      share=f"{share:.1%}" if share < 0.1 else f"{share:.0%}")
+    colour = VERDICT_COLOURS.get(verdict, NEUTRAL_COLOUR)
     word = tr(VERDICT_KEYS.get(verdict, "card.unclear"))
+    if o in COST_OUTCOMES:
+        colour = NEUTRAL_COLOUR
+        if clear:
+            word = tr("card.cost.more" if diff > 0 else "card.cost.less")
+    sentence = card_sentence(tr, row, base_mean, base, year)
     attrs: dict[str, Any] = {"outcome": o, "verdict": verdict}
     data = " ".join(f'data-{k}="{html.escape(str(v))}"' for k, v in attrs.items())
     return (f'<div class="card" {data} style="border-top-color:{colour}">'
             f'<div class="card-head">{html.escape(tr(f"outcome.{o}"))}</div>'
             f'<div class="card-diff" style="color:{colour}">{arrow} '
-            f'{html.escape(_amount(tr, o, diff))}</div>'
+            f'{html.escape(amount)}</div>'
             f'<div class="card-verdict">{html.escape(word)}'
             f'{" · " + html.escape(relative) if relative else ""}</div>'
             f'<p>{html.escape(sentence)}</p></div>')

@@ -34,8 +34,7 @@ class Yearly:
     key: str  # catalogue key of its name (`outcome.<key>`) and unit (`diffunit.<key>`)
     column: Callable[[pd.DataFrame], pd.Series | None]
     how: How
-    scale: float = 1.0
-    percent: bool = False
+    scale: float = 1.0  # the values are divided by it (0.01: a share in percentage points)
 
 
 def _column(name: str) -> Callable[[pd.DataFrame], pd.Series | None]:
@@ -50,7 +49,7 @@ def _cod(town: pd.DataFrame) -> pd.Series | None:
 
 
 YEARLY = (
-    Yearly("target_share", _column("sections_meeting_target_share"), "mean", percent=True),
+    Yearly("target_share", _column("sections_meeting_target_share"), "mean", scale=0.01),
     Yearly("cod_t_per_yr", _cod, "sum", scale=1000.0),
     Yearly("income_per_capita_yuan_per_yr", _column("income_per_capita_yuan"), "sum"),
     Yearly("visits_per_yr", _column("visits"), "sum"),
@@ -120,8 +119,7 @@ def fig_differences(runs: Sequence[RunData], colours: dict[str, str],
                 hovertemplate=tr("diff.hover")), row=row, col=col)
             shown.add(policy.name)
         fig.add_hline(y=0, line={"dash": "dot", "color": "#888", "width": 1}, row=row, col=col)
-        fig.update_yaxes(title_text=tr(f"diffunit.{spec.key}"), row=row, col=col,
-                         **({"tickformat": ".0%", "hoverformat": ".1%"} if spec.percent else {}))
+        fig.update_yaxes(title_text=tr(f"diffunit.{spec.key}"), row=row, col=col)
     fig.update_xaxes(dtick=2)
     fig.update_layout(height=300 * rows + 130, margin={"t": 100, "l": 60, "r": 20, "b": 40},
                       legend={"orientation": "h", "y": 1 + 50 / (300 * rows), "yanchor": "bottom",

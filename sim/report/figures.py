@@ -205,7 +205,8 @@ def fig_water_class(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
         median, share = class_grid(run.sections)
         labels = median.map(lambda v: "" if pd.isna(v) else labels_all[int(v) - 1])
         fig.add_trace(go.Heatmap(
-            z=median.to_numpy(), x=median.columns, y=list(median.index), text=labels.to_numpy(),
+            z=median.to_numpy(), x=median.columns,
+            y=[tr.name("section", s) for s in median.index], text=labels.to_numpy(),
             customdata=share.to_numpy(), zmin=0.5, zmax=len(CLASS_COLOURS) + 0.5,
             colorscale=scale, showscale=i == 1, ygap=2, name=tr.name("scenario", run.name),
             colorbar={"title": {"text": tr("fig.water_class.bar")},
@@ -251,6 +252,7 @@ class Panel:
     percent: bool = False
     per_capita: bool = False
     zero: bool = True
+    per_jin_zh: bool = False  # a price per kg, shown per 斤 (0.5 kg) on Chinese pages (GLOSSARY)
 
     def values(self, town: pd.DataFrame, tr: Tr) -> pd.DataFrame | None:
         """The scaled column as ``_v`` (None when absent), ready for ``annual_band``."""
@@ -258,6 +260,8 @@ class Panel:
             return None
         scale = self.scale or tr.money_scale
         value = town[self.column] / (town["population"] if self.per_capita else 1) / scale
+        if self.per_jin_zh and tr.lang == "zh":
+            value = value / 2.0
         return town[["replicate", "date"]].assign(_v=value)
 
 
@@ -309,8 +313,8 @@ def fig_load_sources(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
                                  legendgroup=source, marker_color=src_colour[source],
                                  showlegend=_first(seen, source)), row=row[code], col=j)
     for i, code in enumerate(POLLUTANTS, start=1):
-        fig.update_yaxes(title_text=f"{tr(f'pollutant.{code}')} ({tr('unit.t_per_year')})",
-                         row=i, col=1)
+        fig.update_yaxes(title_text=tr("fig.axis.unit", name=tr(f"pollutant.{code}"),
+                                       unit=tr("unit.t_per_year")), row=i, col=1)
     fig.update_layout(barmode="stack")
     return _finish(fig, 260 * len(POLLUTANTS) + 110, dtick=1 if len(runs) < 3 else 2)
 

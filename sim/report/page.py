@@ -23,6 +23,7 @@ from sim.report.archive import archive_html, fig_red_black
 from sim.report.cards import CardSummary, card_summary, cards_html
 from sim.report.data import ReportError, RunData, load_run
 from sim.report.differences import costs_html, fig_differences
+from sim.report.events import events_in_language
 from sim.report.figures import (
     SCENARIO_COLOURS,
     Section,
@@ -50,13 +51,16 @@ def _html_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _scenario_rows(runs: Sequence[RunData]) -> list[list[str]]:
+def _scenario_rows(runs: Sequence[RunData], tr: Tr) -> list[list[str]]:
+    """The provenance table's rows; a description in the page's language where the scenario
+    has one (`description_zh` on Chinese pages)."""
     rows = []
     for run in runs:
         m = run.meta
         first, last = (run.township["date"].agg(f).strftime("%Y-%m-%d") for f in ("min", "max"))
-        period = f"{m.get('start', first)} to {m.get('until', last)}"
-        rows.append([run.name, run.folder.name, str(m.get("description", "")),
+        period = tr("page.period", start=m.get("start", first), end=m.get("until", last))
+        text = (tr.lang == "zh" and m.get("description_zh")) or m.get("description", "")
+        rows.append([run.name, run.folder.name, str(text),
                      str(m.get("replicates", run.township["replicate"].nunique())),
                      str(m.get("seed", "—")), period, str(m.get("package_version", "—")),
                      str(m.get("git_revision", "—"))])
@@ -134,7 +138,7 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], tr: Tr) -> list[str]:
         how = tr(f"sens.how.{kind}") if kind in ("sobol", "morris", "lhs") else ""
         parts.append(f'<p class="note">{html.escape(about)} {html.escape(how)}</p>')
         for name, fig in index_figures(sweep.table):
-            parts.append(_figure_html(fig, f"fig-{tr.lang}-sens-{k}-{name}"))
+            parts.append(_figure_html(fig, tr, f"sens-{k}-{name}"))
         caveats = index_caveats(sweep.table)
         if caveats:
             parts.append(f'<p class="note">{html.escape(tr("sens.caveats"))}</p>')
@@ -164,10 +168,15 @@ def _nav(sections: Sequence[Section], sweeps: bool, tr: Tr, archive: bool = Fals
                       for slug, head in items)
 
 
-def _figure_html(fig: go.Figure | None, div_id: str) -> str:
-    """A figure's div and script (plotly.js itself is in the page's head, once)."""
+def _figure_html(fig: go.Figure | None, tr: Tr, slug: str) -> str:
+    """A figure's div (`fig-<lang>-<slug>`) and script (plotly.js itself is in the page's head,
+    once). Chinese pages write whole numbers with separators on the value axes, not plotly's
+    SI suffixes ('40k' is not how a Chinese reader counts; amounts of money are in 万元)."""
     if fig is None:
         return ""
+    if tr.lang == "zh":
+        fig.update_yaxes(exponentformat="none", separatethousands=True)
+    div_id = f"fig-{tr.lang}-{slug}"
     return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div_id,
                        default_height=f"{fig.layout.height}px",
                        config={"displaylogo": False, "responsive": True,
@@ -180,7 +189,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     """The whole page body in one language (a `<div class="lang">`)."""
     sections = build_sections(runs, colours, tr)
     lang = tr.lang
-    archive = archive_html(runs, tr, _figure_html(fig_red_black(runs, tr), f"fig-{lang}-red-black"))
+    archive = archive_html(runs, tr, _figure_html(fig_red_black(runs, tr), tr, "red-black"))
     other = next(code for code in LANGS if code != lang)
     parts = [
         f'<div class="lang" lang="{lang}" data-lang="{lang}"{"" if shown else " hidden"}>',
@@ -193,12 +202,12 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         cards_html(runs, tr, summary),
         f'<h2 id="{lang}-sec-differences">{html.escape(tr("page.differences"))}</h2>',
         f'<p class="note">{html.escape(tr("page.differences.note"))}</p>',
-        _figure_html(fig_differences(runs, colours, tr), f"fig-{lang}-differences"),
+        _figure_html(fig_differences(runs, colours, tr), tr, "differences"),
         f'<h2 id="{lang}-sec-costs">{html.escape(tr("page.costs"))}</h2>',
         costs_html(runs, summary[1] if summary else None, tr),
         f'<h2 id="{lang}-sec-winners">{html.escape(tr("page.winners"))}</h2>',
         f'<p class="note">{html.escape(winners_note(runs, tr))}</p>',
-        _figure_html(fig_winners(runs, tr), f"fig-{lang}-winners"),
+        _figure_html(fig_winners(runs, tr), tr, "winners"),
         f'<h2 id="{lang}-sec-keys">{html.escape(tr("page.key_figures"))}</h2>',
         f'<p class="note">{html.escape(tr("page.key_figures.note"))}</p>',
         _key_table(runs, tr),
@@ -207,7 +216,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         parts.append(f'<h2 id="{lang}-sec-{section}">{html.escape(heading)}</h2>')
         for slug, head, note, fig in figures:
             parts.append(f'<h3>{html.escape(head)}</h3><p class="note">{html.escape(note)}</p>')
-            parts.append(_figure_html(fig, f"fig-{lang}-{slug}"))
+            parts.append(_figure_html(fig, tr, slug))
     parts += archive
     if sweeps:
         parts += _sensitivity_html(sweeps, tr)
@@ -215,7 +224,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
                  "</h2>")
     header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
     for run in runs:
-        table = events_table(run.events)
+        table = events_in_language(events_table(run.events), tr)
         label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table))
         parts.append(f"<details><summary>{html.escape(label)}</summary>")
         parts.append(_html_table(header, table.itertuples(index=False)))
@@ -224,7 +233,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     parts.append(_html_table([tr(f"col.{c}") for c in ("scenario", "folder", "description",
                                                        "replicates", "seed", "period",
                                                        "version", "git")],
-                             _scenario_rows(runs)))
+                             _scenario_rows(runs, tr)))
     parts.append("</div>")
     return "\n".join(parts)
 

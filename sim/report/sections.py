@@ -82,7 +82,7 @@ def build_sections(runs: Sequence[RunData], colours: dict[str, str], tr: Tr) -> 
              Panel("coculture_households", "last", "fig.coculture.households",
                    "fig.coculture.households_axis"),
              Panel("crayfish_price_yuan_per_kg", "mean", "fig.coculture.price",
-                   "fig.coculture.price_axis", zero=False),
+                   "fig.coculture.price_axis", zero=False, per_jin_zh=True),
              Panel("farms_compliant", "last", "fig.coculture.farms",
                    "fig.coculture.farms_axis")], tr)),
         ("farm-income", tr("fig.farm_income"),

@@ -101,6 +101,7 @@ def resolve_extends(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]
     base = resolve_extends(parent_path, (*_chain, real))
     base.pop("name", None)
     base.pop("description", None)
+    base.pop("description_zh", None)
     return deep_merge(base, data)
 
 

@@ -361,6 +361,8 @@ class Scenario(Frozen):
                                         "letters of any script, digits, _ or - (default: the "
                                         "file's name)")
     description: str = ""
+    description_zh: str = Field(default="", description="the description in Chinese, shown on "
+                                "Chinese pages (the English one where it is empty)")
     start_date: SupportedDate = Field(
         default=date(2023, 1, 1),
         description="first day simulated (1900-01-01 to 2099-12-31, the lunar calendar's range)")
