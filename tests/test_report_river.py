@@ -25,6 +25,7 @@ from sim.report.river import (
     river_note,
     section_years,
     slider_years,
+    still_at_last_year,
 )
 from sim.report.sections import build_sections
 
@@ -266,3 +267,17 @@ def test_no_sections_no_figure(tmp_path: Path) -> None:
     empty = RunData(run.folder, run.name, run.meta, run.township, run.villages,
                     run.sections.iloc[0:0], run.events)
     assert fig_river([empty], Tr("en")) is None
+
+
+def test_the_still_image_shows_the_last_year_without_a_slider(tmp_path: Path) -> None:
+    """`greensim figures` cannot slide: its schematic is the last year's state (the colours
+    the slider's last step sets), titled with that year, with no slider."""
+    runs = [_river_run(tmp_path, "no_transition"), _river_run(tmp_path, "as_reported")]
+    fig = fig_river(runs, Tr("en"))
+    assert fig is not None
+    still = still_at_last_year(fig, Tr("en"))
+    assert not still.layout.sliders
+    assert still.layout.title.text == fig.layout.sliders[0].steps[-1].label
+    index, _ = _trace(fig, _is_sections, "x2")
+    assert list(still.data[index].marker.color) == _at_step(fig, -1, index, "marker.color")
+    assert len(fig.layout.sliders) == 1  # the page's figure is left as it was

@@ -5,6 +5,7 @@ leave it from sampling error with few samples; Morris μ* is in the outcome's un
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +102,29 @@ def test_sensitivity_command_prints_caveats(tmp_path: Path) -> None:
     assert "use more samples (--samples)" in res.output
     page = (tmp_path / "sensitivity.html").read_text(encoding="utf-8")
     assert all(c in page for c in caveats)
+
+
+def test_the_report_words_the_caveats_in_each_language() -> None:
+    """The report says each caveat in its page's language, with the outcome's name in words:
+    the same cases as `index_caveats` (an estimate below 0 or above 1, a CI reaching past an
+    end), and no English left on the Chinese page but the index and the parameter's key."""
+    from sim.analysis.sensitivity import caveat_records
+    from sim.report.i18n import Tr
+    from sim.report.page import _caveat_text
+
+    table = _sobol([("cod_t_per_yr", "levers.x", -0.12, 0.18, 1.08, 0.13),
+                    ("cod_t_per_yr", "levers.y", 0.02, 0.05, 0.95, 0.1)])
+    records = caveat_records(table)
+    assert [(c.index, c.parameter, c.estimate_outside, c.ends_outside) for c in records] == [
+        ("S1", "levers.x", "below", ("low",)), ("ST", "levers.x", "above", ("high",)),
+        ("S1", "levers.y", None, ("low",)), ("ST", "levers.y", None, ("high",))]
+    en = [_caveat_text(c, Tr("en")) for c in records]
+    assert en[0] == ("S1 of levers.x for COD reaching the river is −0.12 (CI −0.30 to 0.06): "
+                     "below 0 only from sampling error; read it as about 0, and use more "
+                     "samples (--samples) to narrow it")
+    zh = [_caveat_text(c, Tr("zh")) for c in records]
+    assert zh[0] == ("levers.x 对化学需氧量入河量的 S1 为 −0.12（区间 −0.30至0.06）：低于0只是"
+                     "抽样误差所致，可读作约为0；增加样本量（--samples）可使其收窄")
+    assert "上限读作1" in zh[3] and "高于1只是抽样误差所致" in zh[1]
+    leftover = [re.sub(r"levers\.\w+|S1|ST|--samples", "", z) for z in zh]
+    assert not any(re.search(r"[A-Za-z]{2,}", z) for z in leftover), leftover

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -135,19 +136,30 @@ def _num(value: float) -> str:
     return text.replace("-", "\N{MINUS SIGN}")
 
 
-def index_caveats(table: pd.DataFrame) -> list[str]:
-    """Plain-language caveats on a sensitivity table (as `analyze` returns or
-    `load_sensitivity` reads it): one per outcome, parameter and index whose estimate or 95 %
-    CI (estimate ± its `_conf`) lies outside 0–1. The indices checked are `BOUNDED_INDICES`;
-    Morris tables get none. An empty list when every index and CI lies within 0–1.
+@dataclass(frozen=True)
+class Caveat:
+    """An index (S1, ST, delta…) of one parameter for one outcome whose estimate, or the ends
+    of its 95 % CI, lie outside 0–1: `outside` says which ("below" / "above" for the estimate;
+    for the CI, the ends out of range, "low" and/or "high"); `has_ci` whether SALib gave one."""
 
-    Such values come only from sampling error (Saltelli/Jansen and delta estimators, and their
-    bootstrap CIs, with few samples): an index below 0 reads as about 0, one above 1 as about 1,
-    and more samples (`--samples`) narrow it. Used by `greensim sensitivity` (as `note:` lines),
-    sensitivity.html and the report.
-    """
+    index: str
+    parameter: str
+    outcome: str
+    value: float
+    low: float
+    high: float
+    has_ci: bool
+    estimate_outside: str | None  # "below" | "above" | None (then the CI's ends are)
+    ends_outside: tuple[str, ...]  # ("low",), ("high",) or ("low", "high")
+
+
+def caveat_records(table: pd.DataFrame) -> list[Caveat]:
+    """The caveats of a sensitivity table (as `analyze` returns or `load_sensitivity` reads
+    it): one per outcome, parameter and index whose estimate or 95 % CI (estimate ± its
+    `_conf`) lies outside 0–1. The indices checked are `BOUNDED_INDICES`; Morris tables get
+    none. An empty list when every index and CI lies within 0–1."""
     tolerance = 1e-9
-    caveats: list[str] = []
+    found: list[Caveat] = []
     columns = [c for c in table.columns if c in BOUNDED_INDICES]
     for _, row in table.iterrows():
         for col in columns:
@@ -156,25 +168,42 @@ def index_caveats(table: pd.DataFrame) -> list[str]:
                 continue
             conf = float(row[f"{col}_conf"]) if f"{col}_conf" in table.columns else np.nan
             low, high = (value - conf, value + conf) if np.isfinite(conf) else (value, value)
-            what = f"{col} of {row['parameter']} for {row['outcome']} is {_num(value)}"
-            remedy = "use more samples (--samples) to narrow it"
-            ci = f"{_num(low)} to {_num(high)}"
-            if value < -tolerance or value > 1 + tolerance:
-                below = value < 0
-                shown = f"{what} (CI {ci})" if np.isfinite(conf) else what
-                caveats.append(
-                    f"{shown}: {'below 0' if below else 'above 1'} only from sampling error"
-                    f"{'' if below else ' (an index is at most 1)'}; read it as about "
-                    f"{0 if below else 1}, and {remedy}")
-                continue
-            ends = [(side, edge) for side, edge, out in (
-                ("below 0", "lower end as 0", low < -tolerance),
-                ("above 1", "upper end as 1", high > 1 + tolerance)) if out]
-            if ends:
-                caveats.append(
-                    f"{what}, but its CI ({ci}) reaches {' and '.join(e[0] for e in ends)} only "
-                    f"from sampling error; read its {' and '.join(e[1] for e in ends)}, and "
-                    f"{remedy}")
+            outside = ("below" if value < -tolerance else
+                       "above" if value > 1 + tolerance else None)
+            ends = tuple(end for end, out in (("low", low < -tolerance),
+                                              ("high", high > 1 + tolerance)) if out)
+            if outside or ends:
+                found.append(Caveat(col, str(row["parameter"]), str(row["outcome"]), value,
+                                    low, high, bool(np.isfinite(conf)), outside, ends))
+    return found
+
+
+def index_caveats(table: pd.DataFrame) -> list[str]:
+    """Plain-language caveats (English) on a sensitivity table, one per `caveat_records`.
+
+    Such values come only from sampling error (Saltelli/Jansen and delta estimators, and their
+    bootstrap CIs, with few samples): an index below 0 reads as about 0, one above 1 as about 1,
+    and more samples (`--samples`) narrow it. Used by `greensim sensitivity` (as `note:` lines)
+    and sensitivity.html; the report words the same records in its own two languages.
+    """
+    caveats: list[str] = []
+    remedy = "use more samples (--samples) to narrow it"
+    for c in caveat_records(table):
+        what = f"{c.index} of {c.parameter} for {c.outcome} is {_num(c.value)}"
+        ci = f"{_num(c.low)} to {_num(c.high)}"
+        if c.estimate_outside:
+            below = c.estimate_outside == "below"
+            shown = f"{what} (CI {ci})" if c.has_ci else what
+            caveats.append(
+                f"{shown}: {'below 0' if below else 'above 1'} only from sampling error"
+                f"{'' if below else ' (an index is at most 1)'}; read it as about "
+                f"{0 if below else 1}, and {remedy}")
+            continue
+        sides = {"low": ("below 0", "lower end as 0"), "high": ("above 1", "upper end as 1")}
+        caveats.append(
+            f"{what}, but its CI ({ci}) reaches {' and '.join(sides[e][0] for e in c.ends_outside)}"
+            f" only from sampling error; read its "
+            f"{' and '.join(sides[e][1] for e in c.ends_outside)}, and {remedy}")
     return caveats
 
 
@@ -254,5 +283,6 @@ def run_sensitivity(folder: Path, only: list[str] | None = None
     return table, notes, [folder / f"sensitivity.{e}" for e in ("csv", "parquet", "html")]
 
 
-__all__ = ["BOUNDED_INDICES", "META_COLUMNS", "analyze", "figure_page", "index_caveats",
+__all__ = ["BOUNDED_INDICES", "META_COLUMNS", "Caveat", "analyze", "caveat_records", "figure_page",
+           "index_caveats",
            "index_figures", "load_sensitivity", "load_sweep", "run_sensitivity"]

@@ -33,6 +33,7 @@ from sim.report.differences import fig_differences
 from sim.report.figures import SCENARIO_COLOURS, shared_bands
 from sim.report.i18n import LANGS, Tr
 from sim.report.page import load_runs
+from sim.report.river import still_at_last_year
 from sim.report.sections import build_sections
 from sim.report.winners import fig_winners
 
@@ -85,7 +86,8 @@ def report_charts(runs: Sequence[RunData], tr: Tr) -> list[Chart]:
             if fig is not None:
                 charts.append((slug, tr(key), fig))
         for _, _, figures in build_sections(runs, colours, tr):
-            charts += [(slug, heading, fig) for slug, heading, _, fig in figures]
+            charts += [(slug, heading, still_at_last_year(fig, tr) if slug == "river-map" else fig)
+                       for slug, heading, _, fig in figures]
     return charts
 
 

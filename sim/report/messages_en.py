@@ -48,8 +48,19 @@ MESSAGES: dict[str, str] = {
                        "interactions); μ* bars show 95 % bootstrap CIs.",
     "sens.how.lhs": "δ = Borgonovo's moment-independent index, S1 = first-order index "
                     "estimated from the same sample; bars show 95 % bootstrap CIs.",
-    "sens.caveats": "Read with care (the estimates below lie outside 0–1 only from sampling "
-                    "error; the text is greensim sensitivity's own, in English):",
+    "sens.caveats": "Read with care (these indices lie in 0–1 in theory; the estimates or "
+                    "intervals below leave it only from sampling error):",
+    "sens.cav.what": "{index} of {parameter} for {outcome} is {value}",
+    "sens.cav.ci": " (CI {low} to {high})",
+    "sens.cav.below": "{what}{ci}: below 0 only from sampling error; read it as about 0, and use "
+                      "more samples (--samples) to narrow it",
+    "sens.cav.above": "{what}{ci}: above 1 only from sampling error (an index is at most 1); "
+                      "read it as about 1, and use more samples (--samples) to narrow it",
+    "sens.cav.ends": "{what}, but its CI ({low} to {high}) reaches {sides} only from sampling "
+                     "error; read its {edges}, and use more samples (--samples) to narrow it",
+    "sens.cav.and": " and ",
+    "sens.cav.side.low": "below 0", "sens.cav.side.high": "above 1",
+    "sens.cav.edge.low": "lower end as 0", "sens.cav.edge.high": "upper end as 1",
     "page.provenance": "Provenance",
     "page.period": "{start} to {end}",
     # the event log (sim/report/events.py)

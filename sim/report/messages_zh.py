@@ -41,7 +41,17 @@ MESSAGES: dict[str, str] = {
     "sens.how.morris": "μ* = 基本效应绝对值的平均（总体影响，单位同结果），σ = 其标准差（非线性或交互作用）；"
                        "μ* 的误差线为95%自助法区间。",
     "sens.how.lhs": "δ = Borgonovo 矩独立指数，S1 = 由同一样本估计的一阶指数；误差线为95%自助法区间。",
-    "sens.caveats": "请谨慎解读（下列估计值超出0–1只是抽样误差所致；以下文字为 greensim sensitivity 的英文原文）：",
+    "sens.caveats": "请谨慎解读（这些指数理论上介于0–1之间；下列估计值或区间超出0–1只是抽样误差所致）：",
+    "sens.cav.what": "{parameter} 对{outcome}的 {index} 为 {value}",
+    "sens.cav.ci": "（区间 {low}至{high}）",
+    "sens.cav.below": "{what}{ci}：低于0只是抽样误差所致，可读作约为0；增加样本量（--samples）可使其收窄",
+    "sens.cav.above": "{what}{ci}：高于1只是抽样误差所致（指数最大为1），可读作约为1；增加样本量"
+                      "（--samples）可使其收窄",
+    "sens.cav.ends": "{what}，但其区间（{low}至{high}）{sides}只是抽样误差所致；可将{edges}，"
+                     "增加样本量（--samples）可使其收窄",
+    "sens.cav.and": "、",
+    "sens.cav.side.low": "低于0", "sens.cav.side.high": "高于1",
+    "sens.cav.edge.low": "下限读作0", "sens.cav.edge.high": "上限读作1",
     "page.provenance": "来源与版本",
     "page.period": "{start}至{end}",
     # the event log (sim/report/events.py)

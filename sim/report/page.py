@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -37,6 +37,9 @@ from sim.report.i18n import LANGS, Tr
 from sim.report.keyfigures import EVENT_ROWS, events_table, format_ci, key_figures
 from sim.report.sections import build_figures, build_sections
 from sim.report.winners import fig_winners, winners_note
+
+if TYPE_CHECKING:  # the sensitivity module is imported only when a page shows a sweep
+    from sim.analysis.sensitivity import Caveat
 
 __all__ = ["ReportError", "RunData", "SensitivityData", "annual_band", "build_figures",
            "build_report", "class_grid", "format_ci", "key_figures", "load_run",
@@ -119,10 +122,26 @@ def load_sensitivity_folder(folder: Path) -> SensitivityData:
     return SensitivityData(Path(folder), meta, table)
 
 
+def _caveat_text(c: Caveat, tr: Tr) -> str:
+    """One caveat on an index outside 0–1 (`sim.analysis.sensitivity.caveat_records`) in
+    the page's language."""
+    def num(v: float) -> str:
+        return (f"{v:.2f}" if v == 0 or abs(v) >= 0.01 else f"{v:.1g}").replace("-", "−")
+
+    what = tr("sens.cav.what", index=c.index, parameter=c.parameter,
+              outcome=tr.name("outcome", c.outcome), value=num(c.value))
+    if c.estimate_outside:
+        ci = tr("sens.cav.ci", low=num(c.low), high=num(c.high)) if c.has_ci else ""
+        return tr(f"sens.cav.{c.estimate_outside}", what=what, ci=ci)
+    return tr("sens.cav.ends", what=what, low=num(c.low), high=num(c.high),
+              sides=tr("sens.cav.and").join(tr(f"sens.cav.side.{e}") for e in c.ends_outside),
+              edges=tr("sens.cav.and").join(tr(f"sens.cav.edge.{e}") for e in c.ends_outside))
+
+
 def _sensitivity_html(sweeps: Sequence[SensitivityData], tr: Tr) -> list[str]:
     """The report's sensitivity section: per sweep, what was varied, a bar chart of the indices
     per outcome and the table itself."""
-    from sim.analysis.sensitivity import index_caveats, index_figures
+    from sim.analysis.sensitivity import caveat_records, index_figures
 
     parts = [f'<h2 id="{tr.lang}-sec-sensitivity">{html.escape(tr("page.sensitivity"))}</h2>']
     for k, sweep in enumerate(sweeps):
@@ -138,12 +157,13 @@ def _sensitivity_html(sweeps: Sequence[SensitivityData], tr: Tr) -> list[str]:
         how = tr(f"sens.how.{kind}") if kind in ("sobol", "morris", "lhs") else ""
         parts.append(f'<p class="note">{html.escape(about)} {html.escape(how)}</p>')
         for name, fig in index_figures(sweep.table):
+            fig.update_layout(title=tr.name("outcome", name))
             parts.append(_figure_html(fig, tr, f"sens-{k}-{name}"))
-        caveats = index_caveats(sweep.table)
+        caveats = caveat_records(sweep.table)
         if caveats:
             parts.append(f'<p class="note">{html.escape(tr("sens.caveats"))}</p>')
             parts.append('<ul class="note caveats">' + "".join(
-                f"<li>{html.escape(c)}</li>" for c in caveats) + "</ul>")
+                f"<li>{html.escape(_caveat_text(c, tr))}</li>" for c in caveats) + "</ul>")
         shown = sweep.table.copy()
         for col in shown.columns:
             if pd.api.types.is_float_dtype(shown[col]):

@@ -419,6 +419,21 @@ def fig_river(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     return fig
 
 
+def still_at_last_year(fig: go.Figure, tr: Tr) -> go.Figure:
+    """The schematic as a still image (`greensim figures`): the slider's last year applied to
+    the traces, the slider removed and the year said in the title, since an image cannot be
+    slid. A figure without a slider is returned as it is."""
+    if not fig.layout.sliders:
+        return fig
+    step = fig.layout.sliders[0].steps[-1]
+    still = go.Figure(fig)
+    changes, indices = step.args
+    still.plotly_restyle(changes, trace_indexes=list(indices))
+    still.layout.sliders = ()  # (update_layout would merge into the old slider, not drop it)
+    still.update_layout(title={"text": step.label, "x": 0, "xanchor": "left"}, margin={"b": 60})
+    return still
+
+
 def river_note(runs: Sequence[RunData], tr: Tr) -> str:
     """The note under the schematic: how colours and markers are chosen, plus the
     black-and-smelly rule when the tables have it and a word when positions are missing."""
@@ -431,4 +446,5 @@ def river_note(runs: Sequence[RunData], tr: Tr) -> str:
 
 
 __all__ = ["RiverLayout", "black_smelly_years", "facility_in_service", "fig_river",
-           "river_layout", "river_note", "section_years", "slider_years", "workshop_states"]
+           "river_layout", "river_note", "section_years", "slider_years", "still_at_last_year",
+           "workshop_states"]
