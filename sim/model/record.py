@@ -32,6 +32,7 @@ class MonthState(Protocol):
     residents: Residents
     workshops: list[WorkshopAgent]
     workshop_village: np.ndarray
+    household_group: np.ndarray
     _income: np.ndarray
 
 POLLUTANTS = ("cod", "nh3n", "tp")
@@ -49,16 +50,46 @@ def _load_columns(source: str) -> tuple[str, ...]:
 
 LOAD_COLUMNS = {source: _load_columns(source) for source in ("workshops", *SOURCES)}
 SPENDING_COLUMNS = tuple(f"public_spending_yuan_{lever}" for lever in LEVERS)
+GROUPS = ("workshop_workers", "farming", "host_villages", "other")
+"""Household groups for who wins and who loses, fixed at the run's start and disjoint (each
+household is in the first that fits): households with a workshop job at the start; farming
+households; the other households of the villages that host visitors; the rest. Fixed at the
+start so that a policy and its base follow the same households (one seed draws the same
+households, jobs and farms in every scenario that shares these sections)."""
 RANKING = "villages_ranking"
 """A block table of the villages' ranking inputs that their table does not show (not a table
 of the run)."""
 
 
 def declare_fixed_columns(rec: Recorder, vil: Villages, sections: Sequence[Section]) -> None:
-    """The columns every month repeats: which village, which section, where."""
+    """The columns every month repeats: which village, which section, where, which group."""
     rec.fixed("villages", village=list(vil.names), zone=list(vil.zones), river_km=vil.river_km)
+    rec.fixed("groups", group=list(GROUPS))
     rec.fixed("sections", section=[s.name for s in sections],
               river_km=[s.river_km for s in sections])
+
+
+def household_groups(hh: HouseholdState, farming: np.ndarray,
+                     host_households: np.ndarray) -> np.ndarray:
+    """Each household's group at the run's start, an index into `GROUPS`."""
+    workers = (hh.employer != NO_EMPLOYER) & (hh.employer < INVESTOR_EMPLOYER_BASE)
+    group = np.full(hh.count, GROUPS.index("other"), dtype=np.intp)
+    group[host_households] = GROUPS.index("host_villages")
+    group[farming] = GROUPS.index("farming")
+    group[workers] = GROUPS.index("workshop_workers")
+    return group
+
+
+def record_groups(rec: Recorder, m0: date, group: np.ndarray, size: np.ndarray,
+                  income: np.ndarray) -> None:
+    """This month's households, persons and income by group (the groups' incomes add up to
+    the township's)."""
+    n = len(GROUPS)
+    persons = np.bincount(group, weights=size, minlength=n)
+    earned = np.bincount(group, weights=income, minlength=n)
+    rec.rows("groups", m0, n, households=np.bincount(group, minlength=n),
+             persons=persons.astype(np.int64), income_yuan=earned,
+             income_per_capita_yuan=earned / np.maximum(persons, 1))
 
 
 def rank_villages(rec: Recorder) -> None:
@@ -123,6 +154,7 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
     tjobs_v = hh.village_counts(hh.tourism_job, nv)
     seek_v = hh.village_counts(hh.seeking, nv)
     income_v = hh.village_sums(inc, nv)
+    record_groups(rec, m0, town.household_group, hh.size, inc)
     rec.rows("villages", m0, nv, population=persons_v.astype(np.int64),
              households=households_v,
              income_per_capita_yuan=income_v / np.maximum(persons_v, 1),

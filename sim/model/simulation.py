@@ -18,7 +18,7 @@ from sim.model.timebase import day_of, next_month
 from sim.model.township import Township
 from sim.scenario.schema import Scenario
 
-TABLES = ("township", "villages", "sections", "events", "archive")
+TABLES = ("township", "villages", "sections", "groups", "events", "archive")
 
 
 @dataclass
@@ -47,6 +47,7 @@ def run(scenario: Scenario, seed: int, replicate: int = 0, *,
         "township": rec.frame("township"),
         "villages": rec.frame("villages"),
         "sections": rec.frame("sections"),
+        "groups": rec.frame("groups"),
         "events": town.events.frame(scenario.name, replicate),
     }
     tables["archive"] = build_archive(tables["township"], tables["sections"], tables["events"])

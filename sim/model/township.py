@@ -28,7 +28,7 @@ from sim.model.households import (
 )
 from sim.model.life import Life, rubbish_score
 from sim.model.livestock import LivestockHooks
-from sim.model.record import declare_fixed_columns, record_month
+from sim.model.record import declare_fixed_columns, household_groups, record_month
 from sim.model.recorder import EventLog, Ledger, Recorder
 from sim.model.residents import Residents
 from sim.model.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
@@ -47,7 +47,7 @@ from sim.model.world import build_villages
 from sim.scenario.schema import Scenario, Treatment
 from sim.scenario.tourism import Investment
 
-TABLES = ("township", "villages", "sections", "events", "archive")
+TABLES = ("township", "villages", "sections", "groups", "events", "archive")
 
 
 def _books_close(env: simpy.Environment, delay: float) -> simpy.Event:
@@ -100,6 +100,8 @@ class Township:
                                streams)
         self.life = Life(scenario, self.villages, self.households, streams("life"))
         self.residents = Residents(scenario, self.villages, self.households)
+        self.household_group = household_groups(self.households, self.farming.paddy.farming,
+                                                self.tourism.host_households)
         self.env.process(self.life.investors(self.env, self.start, streams("investors"),
                                              self.log_event,
                                              scenario.income.workshop_wage_yuan_per_month))

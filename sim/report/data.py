@@ -16,8 +16,10 @@ REQUIRED_COLUMNS = MappingProxyType({
     "township": _KEYS, "villages": _KEYS, "sections": (*_KEYS, "section", "water_class"),
     "events": ("replicate", "date", "kind", "subject", "detail"),
     "archive": ("replicate", "date", "year"),
+    "groups": (*_KEYS, "group", "income_per_capita_yuan"),
 })
-OPTIONAL_TABLES: tuple[str, ...] = ("archive",)  # read when present; None when the folder lacks it
+# read when present; None when the folder (an older one) lacks them
+OPTIONAL_TABLES: tuple[str, ...] = ("archive", "groups")
 
 
 class ReportError(ValueError):
@@ -36,6 +38,7 @@ class RunData:
     sections: pd.DataFrame
     events: pd.DataFrame
     archive: pd.DataFrame | None = None  # the yearly ecological archive (older folders lack it)
+    groups: pd.DataFrame | None = None  # income by household group (older folders lack it)
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:

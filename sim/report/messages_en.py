@@ -256,14 +256,19 @@ MESSAGES: dict[str, str] = {
     "page.winners": "Who wins and who loses",
     "win.villages": "{policy} − {base}: income per person by village, {year}",
     "win.sources": "by farming source, {year}",
+    "win.groups": "by household group, {year}",
+    "win.group.workshop_workers": "workshop workers", "win.group.farming": "farming",
+    "win.group.host_villages": "host villages, other", "win.group.other": "other",
     "win.axis": "change (yuan / person)",
     "win.hover": "%{{x}}: %{{y:,.0f}} [%{{customdata[0]:,.0f}}, %{{customdata[1]:,.0f}}] "
                  "(%{{customdata[2]}})<extra></extra>",
     "win.note": "Change of income per person against the base in {year}, taken replicate by "
                 "replicate, with its 95 % interval (error bars); blue = clearly better off, "
-                "orange = clearly worse off, grey = no clear difference. Farming sources are "
-                "the township's income from each, per person. Household groups (workshop "
-                "workers, hosts) need incomes by group, which the tables do not hold yet.",
+                "orange = clearly worse off, grey = no clear difference. Household groups are "
+                "fixed at the run's start and do not overlap: households with a workshop job "
+                "then, the other farming households, the other households of the villages that "
+                "host visitors, the rest; both scenarios follow the same households. Farming "
+                "sources are the township's income from each, per person.",
     "win.count": "{policy}: {worse} of {n} villages clearly worse off, {better} clearly "
                  "better off.",
     # differences over time and costs

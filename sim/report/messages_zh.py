@@ -222,12 +222,16 @@ MESSAGES: dict[str, str] = {
     "page.winners": "谁受益、谁受损",
     "win.villages": "{policy} − {base}：{year}年各村人均收入",
     "win.sources": "{year}年各项农业收入",
+    "win.groups": "{year}年各类农户人均收入",
+    "win.group.workshop_workers": "小作坊工人户", "win.group.farming": "种田户",
+    "win.group.host_villages": "旅游村其他户", "win.group.other": "其他户",
     "win.axis": "变化（元/人）",
     "win.hover": "%{{x}}：%{{y:,.0f}} [%{{customdata[0]:,.0f}}, %{{customdata[1]:,.0f}}]"
                  "（%{{customdata[2]}}）<extra></extra>",
     "win.note": "{year}年人均收入与基准相比的变化，按重复运行逐一配对计算，误差线为95%区间；"
-                "蓝色 = 明显受益，橙色 = 明显受损，灰色 = 无明显差别。农业收入为全镇来自各来源的人均收入。"
-                "按农户类别（小作坊工人、民宿经营户等）的比较需要分组收入，现有数据表尚未包含。",
+                "蓝色 = 明显受益，橙色 = 明显受损，灰色 = 无明显差别。农户类别按模拟开始时划分、互不重叠："
+                "当时有人在小作坊做工的户、其余种田户、接待游客的村里的其余户、其他户；两个情景比较的是"
+                "同一批农户。农业收入为全镇来自各来源的人均收入。",
     "win.count": "{policy}：{n}个村中{worse}个明显受损，{better}个明显受益。",
     # 逐年差值与成本
     "page.differences": "逐年差值",

@@ -1,9 +1,8 @@
 """Who wins and who loses: each policy's income change against the base in the last full
-year, village by village and source by source, per person, taken replicate by replicate
-(common random numbers) with its 95 % interval.
-
-By household group (workshop workers, farmers, co-culture adopters, hosts) needs incomes by
-group, which the tables do not hold yet; villages and income sources are what they hold.
+year, per person, village by village, household group by household group (the groups table:
+workshop workers, farming households, other households of the host villages, the rest, fixed at
+the run's start) and farming source by source, taken replicate by replicate (common random
+numbers) with its 95 % interval.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from sim.report.data import RunData
 from sim.report.i18n import Tr
 
 SOURCES = ("rice", "coculture", "livestock", "forest")
+GROUP_ORDER = ("workshop_workers", "farming", "host_villages", "other")  # the model's GROUPS
 
 
 def _verdict(low: float, high: float) -> str:
@@ -46,6 +46,28 @@ def village_changes(base: RunData, policy: RunData, year: int) -> pd.DataFrame |
     for village, group in both.groupby(level="village", sort=True):
         ci = paired_ci(group["policy"].to_numpy(), group["base"].to_numpy())
         out.append({"village": str(village), "mean": ci.mean, "low": ci.low, "high": ci.high,
+                    "verdict": _verdict(ci.low, ci.high)})
+    return pd.DataFrame(out) if out else None
+
+
+def group_changes(base: RunData, policy: RunData, year: int) -> pd.DataFrame | None:
+    """Per household group: the change of its income per person in `year` (policy − base,
+    paired by replicate) with its 95 % interval and verdict; None when either run lacks the
+    groups table (folders written before it)."""
+    frames = []
+    for run in (base, policy):
+        if run.groups is None:
+            return None
+        rows = run.groups[run.groups["date"].dt.year == year]
+        frames.append(rows.groupby(["group", "replicate"])["income_per_capita_yuan"].sum())
+    both = pd.concat(frames, axis=1, keys=["base", "policy"], join="inner").dropna()
+    out = []
+    for group in GROUP_ORDER:
+        if group not in both.index.get_level_values("group"):
+            continue
+        pair = both.xs(group, level="group")
+        ci = paired_ci(pair["policy"].to_numpy(), pair["base"].to_numpy())
+        out.append({"group": group, "mean": ci.mean, "low": ci.low, "high": ci.high,
                     "verdict": _verdict(ci.low, ci.high)})
     return pd.DataFrame(out) if out else None
 
@@ -83,25 +105,28 @@ def fig_winners(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     if len(runs) < 2 or year is None:
         return None
     base, policies = runs[0], runs[1:]
-    found = [(p, village_changes(base, p, year), source_changes(base, p, year))
-             for p in policies]
-    found = [(p, v, s) for p, v, s in found if v is not None or s is not None]
+    found = [(p, village_changes(base, p, year), group_changes(base, p, year),
+              source_changes(base, p, year)) for p in policies]
+    found = [row for row in found if any(f is not None for f in row[1:])]
     if not found:
         return None
     titles = []
-    for p, _, _ in found:
+    for p, *_ in found:
         pair = {"policy": tr.name("scenario", p.name), "base": tr.name("scenario", base.name),
                 "year": year}
-        titles += [tr("win.villages", **pair), tr("win.sources", **pair)]
-    fig = make_subplots(rows=len(found), cols=2, column_widths=[0.7, 0.3],
-                        horizontal_spacing=0.08, vertical_spacing=0.25 / len(found),
+        titles += [tr("win.villages", **pair), tr("win.groups", **pair),
+                   tr("win.sources", **pair)]
+    fig = make_subplots(rows=len(found), cols=3, column_widths=[0.54, 0.23, 0.23],
+                        horizontal_spacing=0.07, vertical_spacing=0.25 / len(found),
                         subplot_titles=titles)
-    for r, (_, villages, sources) in enumerate(found, start=1):
-        for col, frame, key in ((1, villages, "village"), (2, sources, "source")):
+    for r, (_, villages, groups, sources) in enumerate(found, start=1):
+        for col, frame, key in ((1, villages, "village"), (2, groups, "group"),
+                                (3, sources, "source")):
             if frame is None:
                 continue
             frame = frame.sort_values("mean") if key == "village" else frame
             labels = (frame[key] if key == "village"
+                      else [tr(f"win.group.{g}") for g in frame[key]] if key == "group"
                       else [tr(f"fig.farm_income.{s}") for s in frame[key]])
             colours = [VERDICT_COLOURS[v] for v in frame["verdict"]]
             fig.add_trace(go.Bar(
@@ -142,4 +167,5 @@ def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
     return " ".join(parts)
 
 
-__all__ = ["fig_winners", "source_changes", "village_changes", "winners_note"]
+__all__ = ["GROUP_ORDER", "fig_winners", "group_changes", "source_changes", "village_changes",
+           "winners_note"]
