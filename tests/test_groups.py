@@ -89,3 +89,20 @@ def test_the_report_shows_each_groups_change(pair: dict[str, dict[str, pd.DataFr
     assert group_changes(*old, 2025) is None
     older = fig_winners(old, Tr("en"))
     assert older is not None and not [t for t in older.data if t.xaxis == "x2"]
+
+
+def test_the_note_counts_layoffs_and_who_still_seeks(
+        pair: dict[str, dict[str, pd.DataFrame]]) -> None:
+    """The note says how many workers the closures laid off (the closure events' counts, mean
+    over replicates) and how many people still look for a job at the end of the year."""
+    from sim.report.winners import laid_off, seeking_at_end, winners_note
+
+    base, policy = (_run_data(n, pair[n]) for n in ("no_transition", "as_reported"))
+    events = pair["as_reported"]["events"]
+    details = events.loc[events["kind"] == "closure", "detail"].astype(str)
+    expected = details.str.extract(r"; (\d+) workers laid off")[0].astype(int).sum() / 2
+    assert laid_off(policy) == expected > 0 and laid_off(base) == 0
+    seeking = seeking_at_end(policy, 2025)
+    assert seeking is not None and seeking >= 0
+    note = winners_note([base, policy], Tr("en"))
+    assert f"closures laid off {expected:,.0f} workers" in note

@@ -271,6 +271,10 @@ MESSAGES: dict[str, str] = {
                 "sources are the township's income from each, per person.",
     "win.count": "{policy}: {worse} of {n} villages clearly worse off, {better} clearly "
                  "better off.",
+    "win.jobs": "{policy}: closures laid off {laid} workers (mean over replicates); at the end "
+                "of {year}, {seeking} people were still looking for a job ({base}: "
+                "{seeking_base}); those who found one earn a new job's wage (the workshop "
+                "workers' group above).",
     # differences over time and costs
     "page.differences": "Differences over time",
     "page.differences.note": "Each policy minus the base, year by year: the line is the mean "

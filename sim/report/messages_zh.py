@@ -233,6 +233,8 @@ MESSAGES: dict[str, str] = {
                 "当时有人在小作坊做工的户、其余种田户、接待游客的村里的其余户、其他户；两个情景比较的是"
                 "同一批农户。农业收入为全镇来自各来源的人均收入。",
     "win.count": "{policy}：{n}个村中{worse}个明显受损，{better}个明显受益。",
+    "win.jobs": "{policy}：关停取缔使{laid}名工人失业（各次重复运行的平均）；{year}年底仍有{seeking}人在找工作"
+                "（{base}：{seeking_base}人）；再就业者拿的是新工作的工资（见上图小作坊工人户）。",
     # 逐年差值与成本
     "page.differences": "逐年差值",
     "page.differences.note": "各政策情景减去基准，逐年计算：线为各次重复运行差值的平均（按重复运行逐一配对，"

@@ -149,6 +149,25 @@ def fig_winners(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     return fig
 
 
+def laid_off(run: RunData) -> float:
+    """Workers laid off by closures, mean over replicates (the closure events' counts)."""
+    from sim.report.events import PATTERNS
+
+    events = run.events[run.events["kind"] == "closure"]
+    counts = [int(m.group(2)) for d in events["detail"].astype(str)
+              if (m := PATTERNS["closure"].match(d))]
+    return sum(counts) / max(run.township["replicate"].nunique(), 1)
+
+
+def seeking_at_end(run: RunData, year: int) -> float | None:
+    """People still looking for a job in December of `year`, mean over replicates."""
+    t = run.township
+    if "job_seekers" not in t.columns:
+        return None
+    rows = t[(t["date"].dt.year == year) & (t["date"].dt.month == 12)]
+    return float(rows["job_seekers"].mean()) if len(rows) else None
+
+
 def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
     """The note under the figure: what it shows, and how many villages are clearly worse or
     better off for each policy."""
@@ -164,6 +183,14 @@ def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
         better = int((v["verdict"] == "better").sum())
         parts.append(tr("win.count", policy=tr.name("scenario", p.name), worse=worse,
                         better=better, n=len(v)))
+    for p in runs[1:]:
+        seeking, seeking_base = seeking_at_end(p, year), seeking_at_end(runs[0], year)
+        laid = laid_off(p)
+        if laid > 0 and seeking is not None and seeking_base is not None:
+            parts.append(tr("win.jobs", policy=tr.name("scenario", p.name), laid=f"{laid:,.0f}",
+                            year=year, seeking=f"{seeking:,.0f}",
+                            base=tr.name("scenario", runs[0].name),
+                            seeking_base=f"{seeking_base:,.0f}"))
     return " ".join(parts)
 
 
