@@ -102,12 +102,19 @@ def test_report_on_a_phone(browser: Any, browser_page: BrowserPage, report_html:
         (el) => Object.keys(el.layout).filter((k) => /^xaxis\\d*$/.test(k)).every(
           (k) => el.layout[k].domain[0] === 0 && el.layout[k].domain[1] === 1))""")
     assert stacked and all(stacked), "side-by-side panels were not stacked on a phone"
+    # every stacked panel shows its own y-axis numbers (shared axes showed them on one panel)
+    bare = bp.page.evaluate("""() => [...document.querySelectorAll(
+        'div.lang:not([hidden]) .js-plotly-plot')].filter((el) => el.dataset.stacked).flatMap(
+        (el) => [...el.querySelectorAll('.subplot')].filter(
+          (sp) => sp.querySelectorAll('.yaxislayer-above text').length === 0).map((sp) => el.id))""")
+    assert bare == [], f"stacked panels without y-axis numbers: {bare}"
     # ... and so they are in the other language, laid out when the switch shows them: no chart
     # wider than the screen, none drawn taller than its box (it would cover the text below)
     overflow = """() => [...document.querySelectorAll('div.lang:not([hidden]) .js-plotly-plot')]
         .map((el) => [el.id, el.querySelector('.main-svg').getBoundingClientRect(),
-                      el.getBoundingClientRect()])
-        .filter(([, svg, box]) => svg.height > box.height + 2 || svg.right > 361)
+                      el.getBoundingClientRect(), el.parentElement.getBoundingClientRect()])
+        .filter(([, svg, box, wrap]) => svg.height > box.height + 2 || svg.right > 361
+                || box.bottom > wrap.bottom + 2)
         .map(([id]) => id)"""
     assert bp.page.evaluate(overflow) == []
     bp.page.click("div.lang:not([hidden]) button.switch")

@@ -290,18 +290,33 @@ function greensimStack(el) {
     old[k] = [L[k].domain || [0, 1], (L[yk] || {}).domain || [0, 1]];
     upd[k + '.domain'] = [0, 1];
     upd[yk + '.domain'] = [Math.max(0, top - h), top];
+    if (L[yk]) upd[yk + '.showticklabels'] = true;  // a shared axis showed them on one panel
+    if (L[k].dtick === 1) upd[k + '.dtick'] = 3;  // a year a tick is too tight at this width
   });
+  var extra = 0;
+  if (L.legend && L.legend.orientation === 'v') {  // a column beside the plot: above it instead
+    upd['legend.orientation'] = 'h'; upd['legend.x'] = 0; upd['legend.xanchor'] = 'left';
+    upd['legend.y'] = 1; upd['legend.yref'] = 'container'; upd['legend.yanchor'] = 'top';
+    upd['margin.r'] = 20; upd['margin.t'] = 230; extra = 180;
+  }
   (L.annotations || []).forEach(function (a, j) {
     xs.forEach(function (k, i) {
       var d = old[k], cx = (d[0][0] + d[0][1]) / 2;
       if (a.xref === 'paper' && Math.abs(a.x - cx) < 1e-6 && Math.abs(a.y - d[1][1]) < 1e-6) {
         upd['annotations[' + j + '].x'] = 0.5;
         upd['annotations[' + j + '].y'] = 1 - i * (h + gap);
+        if (String(a.text).length > 16) {  // a long panel title: broken after its colon
+          upd['annotations[' + j + '].text'] = String(a.text).replace(/ − /, '<br>− ')
+            .replace(/([：:])\s*/, '$1<br>');
+        }
       }
     });
   });
   // the box sets the size (a height in relayout would freeze the width at its old value)
-  el.style.height = (250 * n + 140) + 'px';
+  el.style.height = (250 * n + 140 + extra) + 'px';
+  // and the wrapper plotly's HTML gives a fixed height, or the chart would cover what follows
+  var wrap = el.parentElement;
+  if (wrap && wrap.style.height) wrap.style.height = el.style.height;
   upd.autosize = true;
   upd.width = null;
   upd.height = null;
