@@ -15,6 +15,7 @@ from sim.model.households import NO_EMPLOYER, HouseholdState
 from sim.model.life import INVESTOR_EMPLOYER_BASE
 from sim.model.recorder import LATER, Recorder
 from sim.model.residents import Residents
+from sim.model.standards import BLACK_SMELLY_GRADES
 from sim.model.workshops import WorkshopAgent
 from sim.model.world import Villages
 from sim.scenario.schema import Scenario, Section, Treatment
@@ -86,15 +87,19 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
                  life: Any, mood: dict[str, float], persons_v: np.ndarray,
                  hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
                  samples: np.ndarray, mean_c: np.ndarray, cls: np.ndarray, ok: np.ndarray,
-                 spending: dict[str, float], sample_day: int) -> None:
-    """Append this month's rows: flows over the month, stocks at its end."""
+                 spending: dict[str, float], sample_day: int,
+                 oxygen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """Append this month's rows: flows over the month, stocks at its end. `oxygen` is the
+    sections' sampled DO, their month-mean DO and their black-and-smelly grades."""
     rec, hh, vil = town.recorder, town.households, town.villages
     nv = vil.count
     sections = town.scenario.river.sections
+    do, do_mean, smelly = oxygen
     rec.rows("sections", m0, len(sections), flow_m3_s=q, cod_mg_l=samples[:, 0],
-             nh3n_mg_l=samples[:, 1], tp_mg_l=samples[:, 2], cod_mg_l_mean=mean_c[:, 0],
-             nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
-             water_class=cls.astype(np.int64), meets_target=ok, sample_day=sample_day)
+             nh3n_mg_l=samples[:, 1], tp_mg_l=samples[:, 2], do_mg_l=do,
+             cod_mg_l_mean=mean_c[:, 0], nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
+             do_mg_l_mean=do_mean, water_class=cls.astype(np.int64), meets_target=ok,
+             black_smelly=BLACK_SMELLY_GRADES[smelly], sample_day=sample_day)
     inc = town._income
     # the villages' loads over the month, source by source: loads[s, k] is pollutant k's
     # column (contiguous, C order), so each township total below is the same pairwise sum
