@@ -236,3 +236,19 @@ def test_samples_are_unbiased_lognormal() -> None:
     s = sample(c, 0.15, rng)
     np.testing.assert_allclose(s.mean(axis=0), [20.0, 1.0, 0.2], rtol=0.005)
     assert np.all(s > 0)
+
+
+def test_travel_time_is_exact_for_a_rising_flow() -> None:
+    """Over reaches whose flow rises along them, the closed-form travel time equals a fine
+    numerical integral of dx / U(Q(x)), and extra nodes without load do not change it."""
+    from sim.model.river import reach_travel_days
+
+    r = river()
+    few = network(r, np.array([3.0]))
+    many = network(r, np.linspace(0.5, 19.5, 40))
+    x = np.linspace(0.0, 20.0, 200_001)
+    q = 1.3 * np.interp(x, [0.0, 7.0, 20.0], [0.5, 0.8, 1.0])
+    u = r.velocity_m_s_at_1_m3_s * q ** r.velocity_exponent
+    integral = np.trapezoid(1.0 / u, x * 1000.0) / 86_400
+    assert abs(reach_travel_days(r, few, 1.3).sum() - integral) < 1e-8 * integral
+    assert abs(reach_travel_days(r, many, 1.3).sum() - integral) < 1e-8 * integral

@@ -39,7 +39,7 @@ POLLUTANTS = ("cod", "nh3n", "tp")
 SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
 """The villages' load sources other than workshops, in the township table's order."""
 LEVERS = ("closures", "shared_facility", "ecotourism", "manure_retrofit", "coculture",
-          "forest_economy", "points_scheme", "cleanup", "councils")
+          "forest_economy", "points_scheme", "cleanup", "councils", "rural_sewage")
 """The levers whose spending the township table shows one by one."""
 
 
@@ -50,6 +50,8 @@ def _load_columns(source: str) -> tuple[str, ...]:
 
 LOAD_COLUMNS = {source: _load_columns(source) for source in ("workshops", *SOURCES)}
 SPENDING_COLUMNS = tuple(f"public_spending_yuan_{lever}" for lever in LEVERS)
+SEWAGE_REMOVED_COLUMNS = tuple(f"{p}_kg_sewage_removed" for p in POLLUTANTS)
+"""Households' sewage loads the rural sewage works kept out of the river in the month."""
 RANKING = "villages_ranking"
 """A block table of the villages' ranking inputs that their table does not show (not a table
 of the run)."""
@@ -88,9 +90,10 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
                  hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
                  samples: np.ndarray, mean_c: np.ndarray, cls: np.ndarray, ok: np.ndarray,
                  spending: dict[str, float], sample_day: int,
-                 oxygen: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+                 oxygen: tuple[np.ndarray, np.ndarray, np.ndarray], sewage: Any) -> None:
     """Append this month's rows: flows over the month, stocks at its end. `oxygen` is the
-    sections' sampled DO, their month-mean DO and their black-and-smelly grades."""
+    sections' sampled DO, their month-mean DO and their black-and-smelly grades; `sewage` the
+    month of the rural sewage works (`sim.model.sewage.SewageMonth`)."""
     rec, hh, vil = town.recorder, town.households, town.villages
     nv = vil.count
     sections = town.scenario.river.sections
@@ -159,6 +162,11 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
         **dict(zip(LOAD_COLUMNS["workshops"], ws_total.tolist(), strict=True)),
         **totals,
         river_flow_m3_s=q_exit,
+        rural_sewage_coverage_share=sewage.station_share + sewage.septic_share,
+        rural_sewage_station_share=sewage.station_share,
+        rural_sewage_septic_share=sewage.septic_share,
+        **dict(zip(SEWAGE_REMOVED_COLUMNS,
+                   (sewage.removed_kg_per_day.sum(axis=0) * days).tolist(), strict=True)),
         sections_meeting_target_share=np.count_nonzero(ok) / ok.size,
         worst_water_class=int(cls.max()),
         workshops_open=len(status) - status.count(Treatment.CLOSED),

@@ -110,12 +110,26 @@ class Hydraulics:
     sod_per_day: np.ndarray     # g O2/m²/d at the month's temperature (per reach)
 
 
+def reach_travel_days(river: River, net: Network, q_exit: float) -> np.ndarray:
+    """Travel time over each reach, exact for a flow rising linearly along it:
+    ∫ dx / (c·Q(x)^f) = L·(Q1^(1−f) − Q0^(1−f)) / (c·(1−f)·(Q1 − Q0)). Splitting a reach at
+    a node without load leaves the total unchanged (so does every decayed share)."""
+    c, f = river.velocity_m_s_at_1_m3_s, river.velocity_exponent
+    q0 = q_exit * net.node_share[:-1]
+    q1 = q_exit * net.node_share[1:]
+    rising = q1 > q0 * (1 + 1e-12)
+    span = np.where(rising, q1 - q0, 1.0)
+    mean_inverse = np.where(rising, (q1 ** (1 - f) - q0 ** (1 - f)) / ((1 - f) * span),
+                            q0 ** -f)
+    return np.asarray(net.reach_km * 1000.0 * mean_inverse / c / SECONDS_PER_DAY)
+
+
 def hydraulics(river: River, net: Network, q_exit: float, month: int) -> Hydraulics:
     temp = float(river.water_temperature_c[month - 1])
     q_reach = q_exit * net.reach_share
     depth = river.depth_m_at_1_m3_s * q_reach ** river.depth_exponent
     vel = river.velocity_m_s_at_1_m3_s * q_reach ** river.velocity_exponent
-    days = travel_days(net.reach_km, vel)
+    days = reach_travel_days(river, net, q_exit)
     ka_t = river.reaeration_theta ** (temp - 20.0)
     ka = np.array([min(river.reaeration_max_per_day, reaeration_per_day(u, h) * ka_t)
                    for u, h in zip(vel.tolist(), depth.tolist(), strict=True)])

@@ -43,6 +43,7 @@ from sim.model.river import (
     sample,
     transfer,
 )
+from sim.model.sewage import SewageWorks
 from sim.model.standards import black_smelly
 from sim.model.statuslog import StatusLog
 from sim.model.streams import Streams
@@ -118,6 +119,7 @@ class Township:
         if scenario.levers.negative_list is not None:
             self.env.process(self.life.negative_list(self.env, self.start, self.log_event))
         self.facility = Facility(0.0, scenario.levers.shared_facility)
+        self.sewage = SewageWorks(scenario.levers.rural_sewage, self.villages.count)
         fac = scenario.levers.shared_facility
         outfall = [fac.outfall_river_km] if fac is not None else []
         # Sources: villages (households and visitors), then workshops, then the plant's outfall.
@@ -145,6 +147,8 @@ class Township:
             self.env.process(levers.shared_facility(self, fac))
         if lv.ecotourism is not None:
             self.env.process(levers.ecotourism(self, lv.ecotourism))
+        if lv.rural_sewage is not None:
+            self.env.process(levers.rural_sewage(self, lv.rural_sewage))
 
     # -------------------------------------------------------------- interface for levers
     def close_workshop(self, agent: WorkshopAgent, reason: str, compensation_yuan: float) -> None:
@@ -169,6 +173,18 @@ class Township:
         self.log_event(self.env.now, "investment", inv.kind,
                        f"+{inv.beds} beds, +{inv.trail_visitors_per_day:g} trail/day, "
                        f"+{inv.appeal_share:g} appeal", inv.cost_yuan)
+
+    def open_sewage_work(self, village: int, kind: str) -> None:
+        """A village's treatment station starts, or its septic retrofits are done (0-based)."""
+        works = self.sewage
+        (works.station if kind == "station" else works.septic)[village] = True
+        hh = self.households
+        nv = self.villages.count
+        capex = works.capex_yuan(kind, int(hh.per_village(nv)[village]),
+                                 float(hh.persons_by_village(nv)[village]), self.scenario.sewage)
+        if capex > 0:
+            self.spend(self.env.now, capex, "rural_sewage")
+        self.log_event(self.env.now, f"sewage_{kind}", self.villages.names[village], "", capex)
 
     def spend(self, t: float, yuan: float, lever: str) -> None:
         self.ledger.spend(t, yuan, lever)
@@ -268,7 +284,12 @@ class Township:
         days = days_in_month(m0)
         hh = self.households
         persons_v = hh.persons_by_village(self.villages.count)   # fixed for the run, read-only
-        hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
+        untreated = sewage_load_kg_per_day(sc, self.villages, persons_v)
+        works = self.sewage.month(untreated, persons_v, hh.per_village(self.villages.count),
+                                  days, sc.sewage)
+        hh_rate = untreated - works.removed_kg_per_day
+        if works.running_yuan > 0:
+            self.spend(t0, works.running_yuan, "rural_sewage")
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
                                self.farming.paddy.farming, self.streams("life"))
         for lever, yuan in life.spending.items():
@@ -306,7 +327,7 @@ class Township:
             self.streams("survey"))
         record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
                      q_exit, q, samples, mean_c, cls, ok, self.ledger.between(t0, t1),
-                     int(self._sample_t - t0) + 1, (do, mean_do, smelly))
+                     int(self._sample_t - t0) + 1, (do, mean_do, smelly), works)
 
 
 __all__ = ["Township"]

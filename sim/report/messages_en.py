@@ -336,4 +336,5 @@ MESSAGES: dict[str, str] = {
     "checks.col.value": "measured (rows)", "checks.col.result": "result",
     "checks.share": "share of replicate-months", "checks.mean": "mean",
     "checks.pass": "pass", "checks.fail": "fail", "checks.not_run": "not run",
+    "lever.rural_sewage": "rural domestic sewage",
 }

@@ -285,4 +285,5 @@ MESSAGES: dict[str, str] = {
     "checks.col.value": "实测（行数）", "checks.col.result": "结果",
     "checks.share": "重复运行月份占比", "checks.mean": "均值",
     "checks.pass": "通过", "checks.fail": "未通过", "checks.not_run": "未运行",
+    "lever.rural_sewage": "农村生活污水治理",
 }

@@ -358,6 +358,11 @@ class Scenario(Frozen):
             bad = sorted(v for v in named_v if not 1 <= v <= n)
             if bad:
                 raise ValueError(f"levers.coculture names villages {bad}; villages are 1–{n}")
+        if lv.rural_sewage is not None:
+            named_s = set(lv.rural_sewage.stations) | set(lv.rural_sewage.septic)
+            bad = sorted(v for v in named_s if not 1 <= v <= n)
+            if bad:
+                raise ValueError(f"levers.rural_sewage names villages {bad}; villages are 1–{n}")
         if lv.shared_facility is not None and \
                 lv.shared_facility.outfall_river_km > self.river.length_km:
             raise ValueError("levers.shared_facility.outfall_river_km is beyond river.length_km")
