@@ -84,7 +84,7 @@ def test_run_with_set_override(runner: CliRunner, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["--until", "2023-02-30"], "2023-02-30"),
-    (["--set", "river.velocity_m_per_s=-1"], "river.velocity_m_per_s"),
+    (["--set", "river.velocity_m_s_at_1_m3_s=-1"], "river.velocity_m_s_at_1_m3_s"),
     (["--set", "nokey"], "key.path=value"),
 ])
 def test_bad_run_input_writes_nothing(runner: CliRunner, tmp_path: Path, args: list[str],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -201,3 +204,25 @@ def test_livestock_loads_are_the_farms_sums_every_month() -> None:
         assert np.array_equal(got, expected), m0
         m0 = m1
     assert changes >= 3, changes
+
+
+def test_coculture_water_effect() -> None:
+    """Co-culture's own runoff: over a year its N is (1 + coculture_n_runoff_change) and its
+    P (1 + coculture_p_runoff_change) times rice alone's (river-facts §7, domain-facts), and
+    a share `coculture_drainage_share` of it leaves in the May–June drainage pulse, so May and
+    June carry more of its load than rice alone's and the other months less."""
+    sc = Scenario(name="x")
+    villages = build_villages(sc)
+    hh = build_households(sc, villages, np.random.default_rng(0))
+    fields = PaddySector(sc.paddy, None, villages, hh, np.random.default_rng(1))
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    rice = np.array([fields.runoff(m).sum(axis=0) for m in months])
+    fields.coculture[fields.suitable] = True
+    fields._version += 1
+    co = np.array([fields.runoff(m).sum(axis=0) for m in months])
+    days = np.array([calendar.monthrange(2025, m)[1] for m in range(1, 13)])
+    year_rice, year_co = (rice * days[:, None]).sum(0), (co * days[:, None]).sum(0)
+    assert year_co[1] < year_rice[1] and year_co[2] < year_rice[2]   # NH3-N and TP fall
+    for k in range(3):   # the drainage pulse: May–June gain, the rest lose
+        assert co[4, k] > rice[4, k] and co[5, k] > rice[5, k]
+        assert co[0, k] < rice[0, k]

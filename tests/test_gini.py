@@ -157,8 +157,8 @@ def residents_gini(per_person: list[float]) -> float:
     rng = np.random.default_rng(1)
     monthly = np.repeat(np.array(per_person) / 12, n // len(per_person))
     for month in range(1, 13):
-        out = res.month(date(2024, month, 1), np.full(3, 3), 0.9, 0.5, np.zeros(n, dtype=bool),
-                        0.5, np.zeros(nv), np.zeros(nv), monthly, 1.0, rng)
+        out = res.month(date(2024, month, 1), np.full(len(sc.river.sections), 3), 0.9, 0.5,
+                        np.zeros(n, dtype=bool), 0.5, np.zeros(nv), np.zeros(nv), monthly, 1.0, rng)
     return out["income_gini"]
 
 

@@ -100,8 +100,10 @@ BAD_FILES = [
      "from 1900-01-01 to 2099-12-31"),
     ("name: x\nend_date: 9999-12-31\n", "end_date", "from 1900-01-01 to 2099-12-31"),
     ("name: x\nstart_date: 2099-01-01\nend_date: 2100-06-30\n", "end_date", "lunar calendar"),
-    ("name: x\nriver:\n  velocity_m_per_s: .inf\n", "river.velocity_m_per_s", "finite number"),
-    ("name: x\nriver:\n  velocity_m_per_s: .nan\n", "river.velocity_m_per_s", "finite number"),
+    ("name: x\nriver:\n  velocity_m_s_at_1_m3_s: .inf\n", "river.velocity_m_s_at_1_m3_s",
+     "finite number"),
+    ("name: x\nriver:\n  velocity_m_s_at_1_m3_s: .nan\n", "river.velocity_m_s_at_1_m3_s",
+     "finite number"),
     ("name: x\nsewage:\n  concentration_mg_l: {cod: .inf, nh3n: 40, tp: 3}\n",
      "sewage.concentration_mg_l.cod", "finite number"),
     ("name: x\nuncertainties:\n  - {parameter: levers.shared_facility.outages_per_year, "
@@ -369,7 +371,8 @@ def test_merge_keys_may_be_overridden_but_not_repeated(tmp_path: Path) -> None:
     """A YAML merge (`<<: *base`) followed by the same key overrides it, as YAML intends; only
     keys written twice in the same mapping are refused."""
     path = write(tmp_path, "merge.yaml", "name: x\nriver:\n  <<: &r {length_km: 20, "
-                                         "velocity_m_per_s: 0.5}\n  length_km: 30\n")
+                                         "velocity_m_s_at_1_m3_s: 0.5}\n"
+                                         "  length_km: 30\n")
     assert load_scenario(path).river.length_km == 30
 
 

@@ -22,6 +22,7 @@ from sim.scenario.schema import Scenario
 from .conftest import SCENARIOS
 
 SEED = 20250101
+N_SECTIONS = len(Scenario(name="x").river.sections)
 
 
 def tables(name: str, sets: list[str], reps: int) -> dict[str, pd.DataFrame]:
@@ -113,7 +114,7 @@ def _step(res: Residents, section_class: int, months: int = 12) -> float:
     nv = res.villages.count
     rng = np.random.default_rng(1)
     for k in range(months):
-        out = res.month(date(2024, 1 + k % 12, 1), np.full(3, section_class), 0.95, 0.7,
+        out = res.month(date(2024, 1 + k % 12, 1), np.full(N_SECTIONS, section_class), 0.95, 0.7,
                         np.zeros(n, dtype=bool), 0.5, np.zeros(nv), np.zeros(nv),
                         np.full(n, 2000.0), 1.0, rng)
     return out["satisfaction_mean"]
@@ -136,7 +137,7 @@ def test_satisfaction_stays_within_0_100(cls: int, air: float, rub: float, unres
     n, nv = res.hh.count, res.villages.count
     rng = np.random.default_rng(2)
     for k in range(30):
-        res.month(date(2024 + k // 12, 1 + k % 12, 1), np.full(3, cls), air, rub,
+        res.month(date(2024 + k // 12, 1 + k % 12, 1), np.full(N_SECTIONS, cls), air, rub,
                   np.ones(n, dtype=bool), 1.0, np.full(nv, unresolved), np.ones(nv),
                   np.full(n, income * (k % 2)), 1.0, rng)
     assert res.score.min() >= 0 and res.score.max() <= 100
@@ -153,7 +154,7 @@ def test_survey_is_unbiased() -> None:
     rng = np.random.default_rng(4)
     n, nv = res.hh.count, res.villages.count
     for _ in range(200):
-        out = res.month(date(2024, 3, 1), np.full(3, 3), 0.9, 0.5, np.zeros(n, dtype=bool),
+        out = res.month(date(2024, 3, 1), np.full(N_SECTIONS, 3), 0.9, 0.5, np.zeros(n, dtype=bool),
                         0.5, np.zeros(nv), np.zeros(nv), np.ones(n), 1.0, rng)
         errors.append(out["satisfaction_survey"] - out["satisfaction_mean"])
     se = np.std(errors) / np.sqrt(len(errors))

@@ -231,3 +231,27 @@ def test_the_river_year_slider_recolours_the_sections(browser: Any, browser_page
                   clip={"x": box["x"], "y": box["y"] + scroll, "width": box["width"],
                         "height": box["height"]})
     bp.assert_clean()
+
+
+def test_the_reality_checks_appendix(browser: Any, browser_page: BrowserPage,
+                                     report_html: Path) -> None:
+    """The appendix lists every check of sim/analysis/checks.yaml in both languages, each with
+    pass, fail or not run; the report's runs (2023–2025, 3 replicates) evaluate the 2023–2025
+    checks and leave those reaching 2035 'not run'."""
+    from sim.analysis.checks import load_checks
+
+    checks = load_checks()
+    bp = browser_page
+    _open_report(bp, report_html)
+    words = {"zh": ("通过", "未通过", "未运行"), "en": ("pass", "fail", "not run")}
+    for lang in ("zh", "en"):
+        rows = bp.page.locator(f'div.lang[data-lang="{lang}"] table.checks tbody tr')
+        assert rows.count() == len(checks)
+        results = [rows.nth(i).locator("td").last.inner_text() for i in range(rows.count())]
+        assert set(results) <= set(words[lang])
+        for check, result in zip(checks, results, strict=True):
+            reaches_2035 = check.end.year > 2025
+            assert (result == words[lang][2]) == reaches_2035, (check.id, result)
+    bp.page.locator("#zh-sec-checks").scroll_into_view_if_needed()
+    bp.screenshot("checks-appendix-zh")
+    bp.assert_clean()

@@ -37,11 +37,12 @@ def test_bundled_scenarios_load() -> None:
 
 def test_extends_merges_and_overrides(tmp_path: Path) -> None:
     """A child overrides one nested key and keeps the rest of its parent."""
-    write(tmp_path, "base.yaml", "name: base\nriver:\n  velocity_m_per_s: 0.5\n  length_km: 25\n")
+    write(tmp_path, "base.yaml",
+          "name: base\nriver:\n  velocity_m_s_at_1_m3_s: 0.5\n  length_km: 25\n")
     child = write(tmp_path, "child.yaml", "extends: base.yaml\nriver:\n  length_km: 30\n")
     s = load_scenario(child)
     assert s.name == "child"  # a child without a name takes its file's name, not the parent's
-    assert s.river.velocity_m_per_s == 0.5 and s.river.length_km == 30
+    assert s.river.velocity_m_s_at_1_m3_s == 0.5 and s.river.length_km == 30
 
 
 def test_a_child_does_not_inherit_its_parents_descriptions(tmp_path: Path) -> None:
@@ -67,7 +68,8 @@ def test_set_overrides_are_validated(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "where", "what"), [
     ("name: x\nrivr: {}\n", "rivr", "unknown key"),
-    ("name: x\nriver:\n  velocity_m_per_s: fast\n", "river.velocity_m_per_s", "valid number"),
+    ("name: x\nriver:\n  velocity_m_s_at_1_m3_s: fast\n", "river.velocity_m_s_at_1_m3_s",
+     "valid number"),
     ("name: x\nsewage:\n  discharge_share: 1.4\n", "sewage.discharge_share", "less than or equal"),
     ("name: x\nlevers:\n  closures:\n    date: 2024-02-30\n", "levers.closures.date",
      "2024-02-30"),

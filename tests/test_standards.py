@@ -47,3 +47,35 @@ def test_worst_parameter_decides() -> None:
     assert water_class(25.0, 0.1, 0.25) == 4
     cls = water_class(np.array([10.0, 18.0]), np.array([0.4, 0.4]), np.array([0.15, 0.05]))
     assert cls.tolist() == [3, 3]
+
+
+DO_FLOORS = [7.5, 6, 5, 3, 2]  # GB 3838-2002 Table 1, classes I..V (lower limits)
+
+
+def test_do_floors_at_and_just_below() -> None:
+    """DO equal to a class floor is in that class; just below it falls to the next; below 2
+    mg/L is worse than class V."""
+    from sim.model.standards import DO_FLOORS_MG_L, do_class
+    assert list(DO_FLOORS_MG_L) == DO_FLOORS
+    for k, floor in enumerate(DO_FLOORS):
+        assert do_class(floor) == k + 1
+        assert do_class(floor - 1e-9) == k + 2
+    assert list(do_class(np.array([9.0, 0.0]))) == [1, 6]
+
+
+def test_do_joins_the_single_factor_class() -> None:
+    """Clean COD, NH3-N and TP with DO 2.5 mg/L are class V; without DO, class I."""
+    assert water_class(10.0, 0.1, 0.01) == 1
+    assert water_class(10.0, 0.1, 0.01, 2.5) == 5
+    assert water_class(35.0, 0.1, 0.01, 8.0) == 5
+
+
+def test_black_smelly_grades() -> None:
+    """Urban guideline 2015: light if DO < 2 or NH3-N > 8, heavy if DO < 0.2 or NH3-N > 15,
+    the worst indicator deciding."""
+    from sim.model.standards import BLACK_SMELLY_GRADES, black_smelly
+    do = np.array([5.0, 2.0, 1.99, 0.2, 0.19, 5.0, 5.0, 5.0, 5.0, 1.0])
+    nh = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 8.0, 8.01, 15.0, 15.01, 20.0])
+    got = BLACK_SMELLY_GRADES[black_smelly(do, nh)].tolist()
+    assert got == ["none", "none", "light", "light", "heavy", "none", "light", "light",
+                   "heavy", "heavy"]

@@ -86,7 +86,8 @@ def test_design_sizes_and_errors() -> None:
         build_design("sobol", two, 10, 0)
     with pytest.raises(GreensimError, match="no key"):
         parse_vary("river.nope=1:2")
-    assert parse_vary("river.velocity_m_per_s") == Factor("river.velocity_m_per_s", 0.1, 0.6)
+    assert parse_vary("river.velocity_m_s_at_1_m3_s") == Factor("river.velocity_m_s_at_1_m3_s",
+                                                                0.1, 0.3)
 
 
 def test_sweep_resumes_to_the_same_result(tmp_path: Path) -> None:
@@ -155,7 +156,7 @@ def test_model_sweep_and_sensitivity_commands(tmp_path: Path) -> None:
     out = tmp_path / "sw"
     res = CliRunner().invoke(cli, [
         "sweep", str(SCENARIOS / "as_reported.yaml"), "--vary",
-        "levers.shared_facility.build_months=3:18", "--vary", "river.velocity_m_per_s",
+        "levers.shared_facility.build_months=3:18", "--vary", "river.velocity_m_s_at_1_m3_s",
         "--design", "morris", "--samples", "2", "-n", "2", "--until", "2024-12-31", "-j", "1",
         "-q", "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -198,9 +199,10 @@ def test_report_sensitivity_needs_the_indices(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["--vary", "river.nope=1:2"], "river.nope"),
-    (["--vary", "river.velocity_m_per_s=5:1"], "LOW must be below HIGH"),
-    (["--vary", "river.velocity_m_per_s=-1:0.5"], "river.velocity_m_per_s"),
-    (["--vary", "river.velocity_m_per_s", "--design", "sobol", "--samples", "6"], "power of two"),
+    (["--vary", "river.velocity_m_s_at_1_m3_s=5:1"], "LOW must be below HIGH"),
+    (["--vary", "river.velocity_m_s_at_1_m3_s=-1:0.5"], "river.velocity_m_s_at_1_m3_s"),
+    (["--vary", "river.velocity_m_s_at_1_m3_s", "--design", "sobol", "--samples", "6"],
+     "power of two"),
 ])
 def test_bad_sweep_input_exits_2(tmp_path: Path, args: list[str], needle: str) -> None:
     """Bad --vary or design options exit 2 with one message naming the problem."""
@@ -214,7 +216,7 @@ def test_sweep_refuses_years_outside_the_run_before_running(tmp_path: Path) -> N
     before any run: no outcome is left all NaN and nothing is written."""
     out = tmp_path / "o"
     res = CliRunner().invoke(cli, [
-        "sweep", str(SCENARIOS / "as_reported.yaml"), "--vary", "river.velocity_m_per_s",
+        "sweep", str(SCENARIOS / "as_reported.yaml"), "--vary", "river.velocity_m_s_at_1_m3_s",
         "--samples", "2", "-n", "1", "--until", "2023-03-31", "--years", "2050", "-j", "1",
         "-q", "--out", str(out)])
     assert res.exit_code == 2, res.output

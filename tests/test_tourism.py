@@ -4,11 +4,14 @@ feedback, and the rules behind them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binom, poisson
 
+from sim.model import tourists
 from sim.model.households import assign_tourism_jobs, build_households
 from sim.model.simulation import run
 from sim.model.tourists import (
@@ -156,22 +159,25 @@ def _plain_ledger(want_night: np.ndarray, persons: np.ndarray, beds: float, carr
     return guests, nights, refused, left, crowd_sum, carry
 
 
-class _RecordingRng:
-    """A generator that keeps the arrays tourism_month draws."""
+class _Recording:
+    """Wraps a scipy distribution so the counts tourism_month draws are kept."""
 
-    def __init__(self, seed: int) -> None:
-        self.rng, self.draws = np.random.default_rng(seed), []
+    def __init__(self, dist: Any, draws: list[np.ndarray]) -> None:
+        self.dist, self.draws = dist, draws
 
-    def poisson(self, lam: np.ndarray) -> np.ndarray:
-        self.draws.append(self.rng.poisson(lam))
-        return self.draws[-1]
-
-    def binomial(self, n: np.ndarray, q: float) -> np.ndarray:
-        self.draws.append(self.rng.binomial(n, q))
+    def ppf(self, u: np.ndarray, *args: Any) -> np.ndarray:
+        self.draws.append(self.dist.ppf(u, *args))
         return self.draws[-1]
 
 
-def test_bed_ledger_shortcuts_keep_the_books() -> None:
+def _record(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
+    draws: list[np.ndarray] = []
+    monkeypatch.setattr(tourists, "poisson", _Recording(poisson, draws))
+    monkeypatch.setattr(tourists, "binom", _Recording(binom, draws))
+    return draws
+
+
+def test_bed_ledger_shortcuts_keep_the_books(monkeypatch: pytest.MonkeyPatch) -> None:
     """tourism_month skips the zero terms of days the beds suffice; its books are still the
     plain ledger's, bit for bit, with no beds, short or ample ones, crowded trails or not."""
     p = Tourism(base_visits_per_year=40_000.0, overnight_share=0.3)
@@ -179,9 +185,9 @@ def test_bed_ledger_shortcuts_keep_the_books() -> None:
                                      (10_000, 1e6, 0.0, 4), (40, 150.0, 12.5, 5),
                                      (10_000, 150.0, 0.0, 6), (70, 150.0, 0.0, 7)]:
         st = TourismState(beds=beds, trail_capacity=trail, carry_guests=carry)
-        rng = _RecordingRng(seed)
-        res = tourism_month(st, p, 2025, 5, 1.0, 3.5, 1.0, rng)  # type: ignore[arg-type]
-        parties, extra, want = rng.draws
+        draws = _record(monkeypatch)
+        res = tourism_month(st, p, 2025, 5, 1.0, 3.5, 1.0, np.random.default_rng(seed))
+        parties, extra, want = draws
         persons = parties + extra
         guests, nights, refused, left, crowd_sum, carry_out = _plain_ledger(
             want.astype(float), persons, float(beds), min(carry, float(beds)), p, trail)
@@ -196,3 +202,21 @@ def test_bed_ledger_shortcuts_keep_the_books() -> None:
                                      - p.turned_away_experience_penalty
                                      * (refused / wanted if wanted > 0 else 0.0)
                                      - p.river_experience_penalty_per_class * 0.5)
+
+
+def test_paired_draws_across_scenarios(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Common random numbers: the same seed in a month with a cleaner and a dirtier river
+    (demand differs) consumes the same draws (the generators end in the same state, so every
+    later draw is paired too) and the cleaner river never has fewer arrivals on any day."""
+    p = Tourism()
+    arrivals = []
+    states = []
+    for perceived in (2.0, 5.0):
+        draws = _record(monkeypatch)
+        rng = np.random.default_rng(42)
+        tourism_month(TourismState(beds=100, trail_capacity=500.0), p, 2025, 10, 1.0,
+                      perceived, 1.0, rng)
+        arrivals.append(draws[0] + draws[1])
+        states.append(rng.bit_generator.state)
+    assert states[0] == states[1]
+    assert np.all(arrivals[0] >= arrivals[1]) and arrivals[0].sum() > arrivals[1].sum()

@@ -53,10 +53,11 @@ def test_bad_uncertainty_names_the_key(tmp_path: Path, item: str, needle: str) -
 def test_default_bounds_come_from_the_schema(tmp_path: Path) -> None:
     """Uniform bounds default to the parameter's x-range; normal ones to its hard bounds."""
     s = load_scenario(scenario_file(tmp_path, (
-        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: river.velocity_m_s_at_1_m3_s, distribution: uniform}\n"
         "  - {parameter: sewage.discharge_share, distribution: normal, sd: 0.05}\n")))
     uni, norm = s.uncertainties
-    assert (uni.low, uni.high) == plausible_range("river.velocity_m_per_s", Scenario) == (0.1, 0.6)
+    assert (uni.low, uni.high) == plausible_range("river.velocity_m_s_at_1_m3_s",
+                                                  Scenario) == (0.1, 0.3)
     assert (norm.low, norm.high) == hard_bounds("sewage.discharge_share", Scenario) == (0.0, 1.0)
 
 
@@ -80,17 +81,17 @@ def test_draws_are_common_across_scenarios(tmp_path: Path) -> None:
     """Replicate k draws the same value of a parameter in every scenario that lists it,
     whatever else each lists, and different values in different replicates."""
     a = load_scenario(scenario_file(tmp_path, (
-        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: river.velocity_m_s_at_1_m3_s, distribution: uniform}\n"
         "  - {parameter: income.growth_long_run_per_year, distribution: triangular}\n"),
         name="a"))
     b = load_scenario(scenario_file(tmp_path, (
         "  - {parameter: income.growth_long_run_per_year, distribution: triangular}\n"
-        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: river.velocity_m_s_at_1_m3_s, distribution: uniform}\n"
         "  - {parameter: levers.shared_facility.build_months, distribution: uniform}\n"),
         name="b", base="as_reported"))
     for r in range(3):
         da, db = draw(a, 7, r), draw(b, 7, r)
-        assert da["river.velocity_m_per_s"] == db["river.velocity_m_per_s"]
+        assert da["river.velocity_m_s_at_1_m3_s"] == db["river.velocity_m_s_at_1_m3_s"]
         assert da["income.growth_long_run_per_year"] == db["income.growth_long_run_per_year"]
         assert float(db["levers.shared_facility.build_months"]).is_integer()
     assert draw(a, 7, 0) != draw(a, 7, 1) and draw(a, 7, 0) != draw(a, 8, 0)
@@ -110,33 +111,33 @@ def test_an_uncertainty_on_a_missing_lever_is_reported(tmp_path: Path) -> None:
 
 def test_applied_values_are_validated() -> None:
     """A drawn value outside the parameter's hard bounds fails validation, naming the key."""
-    with pytest.raises(ScenarioError, match="river.velocity_m_per_s"):
-        apply_values(Scenario(name="x"), {"river.velocity_m_per_s": -1.0}, "draw")
+    with pytest.raises(ScenarioError, match="river.velocity_m_s_at_1_m3_s"):
+        apply_values(Scenario(name="x"), {"river.velocity_m_s_at_1_m3_s": -1.0}, "draw")
 
 
 def test_each_replicate_runs_with_its_recorded_draws(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Every replicate runs with its own drawn values, which uncertainty_draws.parquet records."""
     s = with_end_date(load_scenario(scenario_file(tmp_path, (
-        "  - {parameter: river.velocity_m_per_s, distribution: uniform}\n"
+        "  - {parameter: river.velocity_m_s_at_1_m3_s, distribution: uniform}\n"
         "  - {parameter: levers.shared_facility.build_months, distribution: uniform}\n"))),
         "2023-03-31")
     seen: dict[int, tuple[float, int]] = {}
     real = experiment.run
 
     def spy(scenario, seed, replicate, **kw):  # type: ignore[no-untyped-def]
-        seen[replicate] = (scenario.river.velocity_m_per_s,
+        seen[replicate] = (scenario.river.velocity_m_s_at_1_m3_s,
                            scenario.levers.shared_facility.build_months)
         return real(scenario, seed, replicate, **kw)
 
     monkeypatch.setattr(experiment, "run", spy)
     (folder,) = run_scenarios([s], replicates=3, seed=3, workers=1, out=tmp_path / "o").folders
     draws = pd.read_parquet(folder / "uncertainty_draws.parquet")
-    assert list(draws.columns) == ["scenario", "replicate", "river.velocity_m_per_s",
+    assert list(draws.columns) == ["scenario", "replicate", "river.velocity_m_s_at_1_m3_s",
                                    "levers.shared_facility.build_months"]
     for row in draws.itertuples(index=False):
         assert seen[row[1]] == (row[2], row[3])
-    assert draws["river.velocity_m_per_s"].nunique() == 3
+    assert draws["river.velocity_m_s_at_1_m3_s"].nunique() == 3
 
 
 # ----------------------------------------------------------------------------- issue 19, items 3, 6
@@ -162,7 +163,7 @@ def test_every_truncated_draw_lies_within_its_bounds(dist: str, mean: float, sd:
     value lies in [low, high], and two different uniform numbers give different values
     (draws vary across replicates whenever high > low)."""
     high = low + width
-    u = Uncertainty(parameter="river.velocity_m_per_s", distribution=dist, mean=mean, sd=sd,
+    u = Uncertainty(parameter="river.velocity_m_s_at_1_m3_s", distribution=dist, mean=mean, sd=sd,
                     low=low, high=high)
     a, b = u.quantile(q1, mean), u.quantile(q2, mean)
     assert low <= a <= high and low <= b <= high
@@ -188,5 +189,5 @@ def test_set_keeps_text_for_a_text_field(tmp_path: Path, text: str, expected: st
     validation refused it); a number field still reads numbers."""
     s = load_scenario(SCENARIOS / "as_reported.yaml", [text])
     assert s.description == expected
-    s = load_scenario(SCENARIOS / "as_reported.yaml", ["river.velocity_m_per_s=1e-1"])
-    assert s.river.velocity_m_per_s == 0.1
+    s = load_scenario(SCENARIOS / "as_reported.yaml", ["river.velocity_m_s_at_1_m3_s=1e-1"])
+    assert s.river.velocity_m_s_at_1_m3_s == 0.1

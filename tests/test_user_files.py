@@ -315,7 +315,7 @@ def test_folders_of_one_kind_are_not_written_by_another(runner: CliRunner,
     out = tmp_path / "o"
     assert runner.invoke(cli, ["run", NO_T, *SHORT, "--out", str(out)]).exit_code == 0
     before = (out / "no_transition" / "outcomes.parquet").read_bytes()
-    res = runner.invoke(cli, ["sweep", AS_R, "--vary", "river.velocity_m_per_s", "-N", "2",
+    res = runner.invoke(cli, ["sweep", AS_R, "--vary", "river.velocity_m_s_at_1_m3_s", "-N", "2",
                               "--until", "2023-03-31", "-n", "1", "-j", "1", "-q",
                               "--out", str(out / "no_transition")])
     assert res.exit_code == 2 and "not a sweep one" in res.output

@@ -14,7 +14,13 @@ import simpy
 from sim.model.facility import PlantState
 from sim.model.timebase import add_months, day_of
 from sim.model.workshops import WorkshopAgent, closure_targets
-from sim.scenario.schema import Closures, DischargeEnforcement, SharedFacility, Treatment
+from sim.scenario.schema import (
+    Closures,
+    DischargeEnforcement,
+    RuralSewage,
+    SharedFacility,
+    Treatment,
+)
 from sim.scenario.tourism import Ecotourism, Investment
 
 
@@ -34,6 +40,7 @@ class LeverTarget(Protocol):
     def plant_state(self, t: float, state: PlantState) -> None: ...
     def start_outages(self) -> None: ...
     def invest(self, inv: Investment) -> None: ...
+    def open_sewage_work(self, village: int, kind: str) -> None: ...
 
 
 def _wait_until(env: simpy.Environment, start: date, when: date) -> simpy.events.Timeout:
@@ -87,3 +94,13 @@ def ecotourism(town: LeverTarget, spec: Ecotourism) -> Generator[simpy.events.Ev
     for inv in sorted(spec.investments, key=lambda i: i.date):
         yield _wait_until(town.env, town.start, inv.date)
         town.invest(inv)
+
+
+def rural_sewage(town: LeverTarget, spec: RuralSewage) -> Generator[simpy.events.Event, Any, None]:
+    """Open each village's station or septic retrofits at its date (in date order; village
+    numbers are 1-based in the scenario)."""
+    works = sorted([(when, "station", v) for v, when in spec.stations.items()]
+                   + [(when, "septic", v) for v, when in spec.septic.items()])
+    for when, kind, village in works:
+        yield _wait_until(town.env, town.start, when)
+        town.open_sewage_work(village - 1, kind)

@@ -21,6 +21,7 @@ from sim.scenario.farms import Coculture, Paddy
 HARVEST_CRAYFISH_MONTH = 6   # crayfish sold May–June (research §3.4)
 HARVEST_RICE_MONTH = 10
 SPRING_MONTH = 3
+DRAINAGE_PULSE_SHARE = {5: 0.5, 6: 0.5}  # crayfish fields drained late May–June (river-facts §7)
 
 
 def adoption_probability(p: float, q: float, share_adopted: np.ndarray | float,
@@ -85,9 +86,8 @@ class PaddySector:
         self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self._totals: tuple[int, int, float] = (0, 0, 0.0)  # the sums of _counts
         self._areas: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
-        # runoff: the month-independent leading factors of each load, and each month's result
-        self._runoff_parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (
-            np.zeros(0), np.zeros(0), np.zeros(0))
+        # runoff: each load's yearly amount (rice alone, co-culture), and each month's result
+        self._runoff_parts: tuple[np.ndarray, ...] = (np.zeros(0),) * 6
         self._runoff_by_month: dict[int, np.ndarray] = {}
         shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
         self._n_month = shares / shares.sum()  # the month's share of the yearly N runoff
@@ -193,25 +193,39 @@ class PaddySector:
         return out
 
     def runoff(self, m0: date) -> np.ndarray:
-        """Field-edge N, P and COD losses reaching the river this month, kg/day per village."""
+        """Field-edge N, P and COD losses reaching the river this month, kg/day per village.
+
+        Rice alone loses N and COD by the rice season's monthly shares and P evenly over the
+        year; co-culture loses N and P in proportion to its changed yearly runoff, a share of
+        it (with its COD) in the May–June drainage pulse when the crayfish fields are drained
+        (`coculture_drainage_share`, split evenly over the two months), the rest as rice."""
         p = self.p
         days = 365.25
         if self._runoff_key != self._version:  # areas change only in spring
             rice_mu, co_mu = self._areas_now()
-            eq_n = rice_mu + co_mu * (1 + p.coculture_n_runoff_change)
-            eq_p = rice_mu + co_mu * (1 + p.coculture_p_runoff_change)
-            # each load's factors in their original order, up to the month's share
-            self._runoff_parts = (eq_n * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff,
-                                  eq_p * p.p_runoff_kg_per_mu_year / days,
-                                  (rice_mu + co_mu) * p.cod_runoff_kg_per_mu_year)
+            # each load's yearly amount, rice alone and co-culture (kg per village)
+            self._runoff_parts = (
+                rice_mu * p.n_runoff_kg_per_mu_year * p.nh3n_share_of_n_runoff,
+                co_mu * (1 + p.coculture_n_runoff_change) * p.n_runoff_kg_per_mu_year
+                * p.nh3n_share_of_n_runoff,
+                rice_mu * p.p_runoff_kg_per_mu_year,
+                co_mu * (1 + p.coculture_p_runoff_change) * p.p_runoff_kg_per_mu_year,
+                rice_mu * p.cod_runoff_kg_per_mu_year,
+                co_mu * p.cod_runoff_kg_per_mu_year)
             self._runoff_by_month = {}
             self._runoff_key = self._version
         out = self._runoff_by_month.get(m0.month)
         if out is None:
-            n_part, tp, cod_part = self._runoff_parts
-            n_month = self._n_month[m0.month - 1]
-            nh3n = n_part * n_month * 12 / days
-            cod = cod_part * n_month * 12 / days
+            n_rice, n_co, p_rice, p_co, cod_rice, cod_co = self._runoff_parts
+            d = p.coculture_drainage_share
+            season = self._n_month[m0.month - 1]
+            pulse = DRAINAGE_PULSE_SHARE.get(m0.month, 0.0)
+            co_season = (1 - d) * season + d * pulse       # co-culture's share of a year's N
+            co_even = (1 - d) / 12 + d * pulse              # … of its P
+            per_day = 12 / days                              # a month's share -> per day
+            nh3n = (n_rice * season + n_co * co_season) * per_day
+            tp = (p_rice / 12 + p_co * co_even) * per_day
+            cod = (cod_rice * season + cod_co * co_season) * per_day
             out = np.column_stack([cod, nh3n, tp]) * p.farmland_river_entry_share
             self._runoff_by_month[m0.month] = out
         return out.copy()

@@ -15,6 +15,7 @@ from sim.model.households import NO_EMPLOYER, HouseholdState
 from sim.model.life import INVESTOR_EMPLOYER_BASE
 from sim.model.recorder import LATER, Recorder
 from sim.model.residents import Residents
+from sim.model.standards import BLACK_SMELLY_GRADES
 from sim.model.workshops import WorkshopAgent
 from sim.model.world import Villages
 from sim.scenario.schema import Scenario, Section, Treatment
@@ -39,7 +40,7 @@ POLLUTANTS = ("cod", "nh3n", "tp")
 SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
 """The villages' load sources other than workshops, in the township table's order."""
 LEVERS = ("closures", "shared_facility", "ecotourism", "manure_retrofit", "coculture",
-          "forest_economy", "points_scheme", "cleanup", "councils")
+          "forest_economy", "points_scheme", "cleanup", "councils", "rural_sewage")
 """The levers whose spending the township table shows one by one."""
 
 
@@ -56,6 +57,8 @@ household is in the first that fits): households with a workshop job at the star
 households; the other households of the villages that host visitors; the rest. Fixed at the
 start so that a policy and its base follow the same households (one seed draws the same
 households, jobs and farms in every scenario that shares these sections)."""
+SEWAGE_REMOVED_COLUMNS = tuple(f"{p}_kg_sewage_removed" for p in POLLUTANTS)
+"""Households' sewage loads the rural sewage works kept out of the river in the month."""
 RANKING = "villages_ranking"
 """A block table of the villages' ranking inputs that their table does not show (not a table
 of the run)."""
@@ -117,15 +120,20 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
                  life: Any, mood: dict[str, float], persons_v: np.ndarray,
                  hh_rate: np.ndarray, q_exit: float, q: np.ndarray,
                  samples: np.ndarray, mean_c: np.ndarray, cls: np.ndarray, ok: np.ndarray,
-                 spending: dict[str, float], sample_day: int) -> None:
-    """Append this month's rows: flows over the month, stocks at its end."""
+                 spending: dict[str, float], sample_day: int,
+                 oxygen: tuple[np.ndarray, np.ndarray, np.ndarray], sewage: Any) -> None:
+    """Append this month's rows: flows over the month, stocks at its end. `oxygen` is the
+    sections' sampled DO, their month-mean DO and their black-and-smelly grades; `sewage` the
+    month of the rural sewage works (`sim.model.sewage.SewageMonth`)."""
     rec, hh, vil = town.recorder, town.households, town.villages
     nv = vil.count
     sections = town.scenario.river.sections
+    do, do_mean, smelly = oxygen
     rec.rows("sections", m0, len(sections), flow_m3_s=q, cod_mg_l=samples[:, 0],
-             nh3n_mg_l=samples[:, 1], tp_mg_l=samples[:, 2], cod_mg_l_mean=mean_c[:, 0],
-             nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
-             water_class=cls.astype(np.int64), meets_target=ok, sample_day=sample_day)
+             nh3n_mg_l=samples[:, 1], tp_mg_l=samples[:, 2], do_mg_l=do,
+             cod_mg_l_mean=mean_c[:, 0], nh3n_mg_l_mean=mean_c[:, 1], tp_mg_l_mean=mean_c[:, 2],
+             do_mg_l_mean=do_mean, water_class=cls.astype(np.int64), meets_target=ok,
+             black_smelly=BLACK_SMELLY_GRADES[smelly], sample_day=sample_day)
     inc = town._income
     # the villages' loads over the month, source by source: loads[s, k] is pollutant k's
     # column (contiguous, C order), so each township total below is the same pairwise sum
@@ -186,6 +194,11 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
         **dict(zip(LOAD_COLUMNS["workshops"], ws_total.tolist(), strict=True)),
         **totals,
         river_flow_m3_s=q_exit,
+        rural_sewage_coverage_share=sewage.station_share + sewage.septic_share,
+        rural_sewage_station_share=sewage.station_share,
+        rural_sewage_septic_share=sewage.septic_share,
+        **dict(zip(SEWAGE_REMOVED_COLUMNS,
+                   (sewage.removed_kg_per_day.sum(axis=0) * days).tolist(), strict=True)),
         sections_meeting_target_share=np.count_nonzero(ok) / ok.size,
         worst_water_class=int(cls.max()),
         workshops_open=len(status) - status.count(Treatment.CLOSED),

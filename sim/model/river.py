@@ -1,48 +1,36 @@
-"""The river: monthly flow, first-order decay along reaches, monitoring samples and classes.
+"""The river: monthly flow, hydraulics, first-order decay reach by reach, oxygen, samples.
 
-Pollutant mass from each source (a village's drains, a workshop's pipe, the plant's outfall)
-enters at its river km and is routed downstream reach by reach: over a reach of length dx the
-excess mass flux decays by exp(-k dx / u). A section's concentration is the background plus the
-excess flux divided by the flow there. Because positions are fixed, routing is done once into a
-transfer matrix T (sections × sources); each month is then one small matrix product.
+The river is a chain of nodes: every source's outfall (a village's drains, a workshop's pipe,
+the plant's outfall) and every monitoring section, by river km. Flow at a node is the exit's flow
+times a share interpolated between the sections' shares (the entry's share is the upstream
+inflow, clean lateral inflow adds the rest). Each month the flow sets each reach's depth and
+velocity (hydraulic geometry), hence its travel time and reaeration. A source's load mixes into
+the flow at its node and decays first-order on the way down: the share of source i's mass of
+pollutant p reaching section j is T[p, j, i] = exp(−k_p(T)·(τ_j − τ_i)), with τ the cumulative
+travel time. A section's concentration is the background (the upstream inflow's quality) plus
+the surviving flux over its flow. The oxygen deficit is carried down the same chain
+(`sim.model.oxygen`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.oxygen import do_saturation_mg_l, reach_deficit, reaeration_per_day
 from sim.model.standards import water_class
 from sim.model.workshops import as_array
 from sim.scenario.schema import River
 
 SECONDS_PER_DAY = 86_400.0
+GRAMS_PER_S_PER_KG_PER_DAY = 1000.0 / SECONDS_PER_DAY
 
 
-def travel_days(dx_km: float, velocity_m_per_s: float) -> float:
-    return dx_km * 1000.0 / velocity_m_per_s / SECONDS_PER_DAY
-
-
-def transfer_matrix(river: River, source_km: np.ndarray) -> np.ndarray:
-    """T[p, j, i]: share of source i's mass of pollutant p that reaches section j.
-
-    Built by routing each source's unit flux through every reach between consecutive nodes
-    (sources and sections), so it can be checked against the single-source closed form.
-    """
-    k = as_array(river.decay_per_day)
-    section_km = np.array([s.river_km for s in river.sections])
-    nodes = np.unique(np.concatenate([section_km, source_km]))
-    out = np.zeros((3, section_km.size, source_km.size))
-    for i, x0 in enumerate(source_km):
-        flux = np.ones(3)
-        pos = x0
-        for node in nodes[nodes >= x0]:
-            flux = flux * np.exp(-k * travel_days(node - pos, river.velocity_m_per_s))
-            pos = node
-            hit = np.flatnonzero(section_km == node)
-            out[:, hit, i] = flux[:, None]
-    return out
+def travel_days(dx_km: float | np.ndarray, velocity_m_per_s: float | np.ndarray) -> np.ndarray:
+    return np.asarray(np.asarray(dx_km) * 1000.0 / np.asarray(velocity_m_per_s)
+                      / SECONDS_PER_DAY)
 
 
 def mean_flow_m3_s(river: River) -> float:
@@ -53,34 +41,164 @@ def mean_flow_m3_s(river: River) -> float:
 
 @dataclass
 class FlowModel:
-    """Monthly exit flow: seasonal index × lognormal AR(1) anomaly (mean-preserving)."""
+    """Monthly exit flow: seasonal mean × lognormal anomaly. The anomaly's log is an AR(1)
+    standard normal z scaled by the month's sd (wider in months below the mean flow), minus
+    half its variance, so each month's mean is the seasonal one."""
 
     river: River
     rng: np.random.Generator
-    anomaly: float = 0.0
+    z: float = 0.0
 
     def __post_init__(self) -> None:
         idx = np.asarray(self.river.monthly_flow_index, dtype=float)
         self._index = idx / idx.mean()
         self._mean = mean_flow_m3_s(self.river)
-        sd = self.river.flow_log_sd
-        self.anomaly = sd * float(self.rng.standard_normal())
+        self._sd = np.where(self._index < 1.0, self.river.dry_flow_log_sd,
+                            self.river.flow_log_sd)
+        self.z = float(self.rng.standard_normal())
 
     def next_month(self, month: int) -> float:
         """Exit flow (m³/s) of calendar `month` (1–12); advances the anomaly."""
-        r, sd = self.river.flow_autocorrelation, self.river.flow_log_sd
-        value = self._mean * self._index[month - 1] * np.exp(self.anomaly - 0.5 * sd * sd)
-        self.anomaly = r * self.anomaly + np.sqrt(1 - r * r) * sd * float(
-            self.rng.standard_normal())
+        sd = float(self._sd[month - 1])
+        value = self._mean * self._index[month - 1] * math.exp(sd * self.z - 0.5 * sd * sd)
+        r = self.river.flow_autocorrelation
+        self.z = r * self.z + math.sqrt(1 - r * r) * float(self.rng.standard_normal())
         return float(value)
 
 
-def concentrations_mg_l(river: River, transfer: np.ndarray, loads_kg_per_day: np.ndarray,
+@dataclass(frozen=True)
+class Network:
+    """The river's fixed layout: nodes by km, which node each source and section is at."""
+
+    node_km: np.ndarray
+    source_node: np.ndarray
+    section_node: np.ndarray
+    is_section: np.ndarray      # per node: the section there, or -1
+    node_share: np.ndarray      # share of the exit's flow at each node
+    reach_km: np.ndarray        # node n -> n+1
+    reach_share: np.ndarray     # mean share over the reach
+    reaches_to: np.ndarray      # (sections × sources): section j is at or below source i
+
+
+def network(river: River, source_km: np.ndarray) -> Network:
+    section_km = np.array([s.river_km for s in river.sections])
+    shares = np.array([s.flow_share for s in river.sections])
+    nodes = np.unique(np.concatenate([section_km, np.asarray(source_km, dtype=float)]))
+    node_share = np.interp(nodes, section_km, shares)
+    sec_node = np.searchsorted(nodes, section_km)
+    src_node = np.searchsorted(nodes, source_km)
+    is_section = np.full(nodes.size, -1)
+    is_section[sec_node] = np.arange(section_km.size)
+    return Network(node_km=nodes, source_node=src_node, section_node=sec_node,
+                   is_section=is_section, node_share=node_share, reach_km=np.diff(nodes),
+                   reach_share=0.5 * (node_share[:-1] + node_share[1:]),
+                   reaches_to=sec_node[:, None] >= src_node[None, :])
+
+
+@dataclass(frozen=True)
+class Hydraulics:
+    """One month's state of the river's reaches."""
+
+    temp_c: float
+    node_flow: np.ndarray       # m³/s
+    reach_flow: np.ndarray
+    depth_m: np.ndarray
+    velocity_m_s: np.ndarray
+    reach_days: np.ndarray
+    node_days: np.ndarray       # cumulative travel time from the top node
+    ka_per_day: np.ndarray      # at the month's temperature
+    sod_per_day: np.ndarray     # g O2/m²/d at the month's temperature (per reach)
+
+
+def reach_travel_days(river: River, net: Network, q_exit: float) -> np.ndarray:
+    """Travel time over each reach, exact for a flow rising linearly along it:
+    ∫ dx / (c·Q(x)^f) = L·(Q1^(1−f) − Q0^(1−f)) / (c·(1−f)·(Q1 − Q0)). Splitting a reach at
+    a node without load leaves the total unchanged (so does every decayed share)."""
+    c, f = river.velocity_m_s_at_1_m3_s, river.velocity_exponent
+    q0 = q_exit * net.node_share[:-1]
+    q1 = q_exit * net.node_share[1:]
+    rising = q1 > q0 * (1 + 1e-12)
+    span = np.where(rising, q1 - q0, 1.0)
+    mean_inverse = np.where(rising, (q1 ** (1 - f) - q0 ** (1 - f)) / ((1 - f) * span),
+                            q0 ** -f)
+    return np.asarray(net.reach_km * 1000.0 * mean_inverse / c / SECONDS_PER_DAY)
+
+
+def hydraulics(river: River, net: Network, q_exit: float, month: int) -> Hydraulics:
+    temp = float(river.water_temperature_c[month - 1])
+    q_reach = q_exit * net.reach_share
+    depth = river.depth_m_at_1_m3_s * q_reach ** river.depth_exponent
+    vel = river.velocity_m_s_at_1_m3_s * q_reach ** river.velocity_exponent
+    days = reach_travel_days(river, net, q_exit)
+    ka_t = river.reaeration_theta ** (temp - 20.0)
+    ka = np.array([min(river.reaeration_max_per_day, reaeration_per_day(u, h) * ka_t)
+                   for u, h in zip(vel.tolist(), depth.tolist(), strict=True)])
+    sod = np.full(q_reach.size, river.sod_g_m2_day * river.sod_theta ** (temp - 20.0))
+    return Hydraulics(temp_c=temp, node_flow=q_exit * net.node_share, reach_flow=q_reach,
+                      depth_m=depth, velocity_m_s=vel, reach_days=days,
+                      node_days=np.concatenate([[0.0], np.cumsum(days)]), ka_per_day=ka,
+                      sod_per_day=sod)
+
+
+def decay_rates(river: River, temp_c: float) -> np.ndarray:
+    """First-order rates (COD, NH3-N, TP) per day at temperature `temp_c`."""
+    return np.asarray(as_array(river.decay_per_day)
+                      * as_array(river.decay_theta) ** (temp_c - 20.0))
+
+
+def transfer(net: Network, hyd: Hydraulics, k_per_day: np.ndarray) -> np.ndarray:
+    """T[p, j, i]: share of source i's mass of pollutant p that reaches section j."""
+    lag = (hyd.node_days[net.section_node][:, None]
+           - hyd.node_days[net.source_node][None, :])
+    lag = np.where(net.reaches_to, lag, 0.0)
+    return np.where(net.reaches_to[None], np.exp(-k_per_day[:, None, None] * lag[None]), 0.0)
+
+
+def concentrations_mg_l(river: River, transfer_: np.ndarray, loads_kg_per_day: np.ndarray,
                         section_flow_m3_s: np.ndarray) -> np.ndarray:
     """Concentration (sections × pollutants) from source loads (sources × pollutants) in kg/d."""
-    grams_per_s = loads_kg_per_day * 1000.0 / SECONDS_PER_DAY
-    excess = np.einsum("pji,ip->jp", transfer, grams_per_s) / section_flow_m3_s[:, None]
+    grams_per_s = loads_kg_per_day * GRAMS_PER_S_PER_KG_PER_DAY
+    excess = np.einsum("pji,ip->jp", transfer_, grams_per_s) / section_flow_m3_s[:, None]
     return np.asarray(as_array(river.background_mg_l)[None, :] + excess)
+
+
+def deficit_mg_l(river: River, net: Network, hyd: Hydraulics, k_per_day: np.ndarray,
+                 loads_kg_per_day: np.ndarray) -> np.ndarray:
+    """Oxygen deficit (mg/L) at each section from the sources' COD and NH3-N loads.
+
+    Carried node by node as fluxes (g/s): loads join at their node; over each reach the CBOD
+    (bod_u_per_cod × COD) and the nitrogenous demand (4.57 × NH3-N) decay at the COD and NH3-N
+    rates and draw the deficit up, the bed's oxygen demand adds SOD/H, reaeration pulls it back
+    (`sim.model.oxygen.reach_deficit`). Clean lateral inflow (saturated) dilutes the deficit
+    as it dilutes the loads. The upstream inflow enters saturated."""
+    g = loads_kg_per_day * GRAMS_PER_S_PER_KG_PER_DAY
+    cod = np.bincount(net.source_node, weights=g[:, 0], minlength=net.node_km.size).tolist()
+    nh3 = np.bincount(net.source_node, weights=g[:, 1], minlength=net.node_km.size).tolist()
+    kd, kn = float(k_per_day[0]), float(k_per_day[1])
+    r_c, r_n = river.bod_u_per_cod, river.nitrogen_oxygen_g_per_g
+    out = np.zeros(len(river.sections))
+    fc = fn = fd = 0.0
+    last = net.node_km.size - 1
+    node_flow, is_section = hyd.node_flow.tolist(), net.is_section.tolist()
+    days, ka = hyd.reach_days.tolist(), hyd.ka_per_day.tolist()
+    benthic = (hyd.sod_per_day / hyd.depth_m * hyd.reach_flow).tolist()
+    for n in range(last + 1):
+        fc += cod[n]
+        fn += nh3[n]
+        if is_section[n] >= 0:
+            out[is_section[n]] = fd / node_flow[n]
+        if n == last:
+            break
+        t = days[n]
+        fd = reach_deficit(fd, r_c * fc, r_n * fn, kd, kn, ka[n], benthic[n], t)
+        fc *= math.exp(-kd * t)
+        fn *= math.exp(-kn * t)
+    return out
+
+
+def dissolved_oxygen_mg_l(deficit: np.ndarray, temp_c: float) -> np.ndarray:
+    """DO = saturation − deficit, never below zero (anoxic water)."""
+    return np.asarray(np.maximum(0.0, do_saturation_mg_l(temp_c) - deficit))
 
 
 def sample(conc_mg_l: np.ndarray, log_sd: float, rng: np.random.Generator) -> np.ndarray:
@@ -89,7 +207,8 @@ def sample(conc_mg_l: np.ndarray, log_sd: float, rng: np.random.Generator) -> np
     return np.asarray(conc_mg_l * np.exp(log_sd * z - 0.5 * log_sd * log_sd))
 
 
-def classify(samples_mg_l: np.ndarray, target_class: int) -> tuple[np.ndarray, np.ndarray]:
+def classify(samples_mg_l: np.ndarray, do_mg_l: np.ndarray, target_class: int
+             ) -> tuple[np.ndarray, np.ndarray]:
     """GB 3838 class of each section's sample and whether it meets the target."""
-    cls = water_class(samples_mg_l[:, 0], samples_mg_l[:, 1], samples_mg_l[:, 2])
+    cls = water_class(samples_mg_l[:, 0], samples_mg_l[:, 1], samples_mg_l[:, 2], do_mg_l)
     return cls, cls <= target_class

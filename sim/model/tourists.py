@@ -21,6 +21,7 @@ import holidays as pyholidays
 import numpy as np
 from holidays.countries.china import ChinaStaticHolidays
 from lunardate import LunarDate
+from scipy.stats import binom, poisson
 
 from sim.scenario.tourism import Investment, Tourism
 
@@ -195,9 +196,14 @@ def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_
     expected = p.base_visits_per_year / 12.0 * idx[month - 1] * growth * demand_multiplier(
         state, p, perceived_class)
     w = day_weights(year, month, p)
-    parties = rng.poisson(expected / p.party_size_persons * w)
-    persons = parties + rng.poisson(parties * (p.party_size_persons - 1.0))
-    want_night = rng.binomial(persons, p.overnight_share).astype(float)
+    # Paired draws (common random numbers): three uniforms per day, whatever the demand, turned
+    # into counts by inverse CDFs. A policy and its base with the same seed see the same draws
+    # (numpy's own poisson/binomial consume a number of draws that depends on the mean, so
+    # the streams would drift apart), and more demand never gives fewer arrivals on a day.
+    u = rng.random((3, w.size))
+    parties = poisson.ppf(u[0], expected / p.party_size_persons * w)
+    persons = parties + poisson.ppf(u[1], parties * (p.party_size_persons - 1.0))
+    want_night = binom.ppf(u[2], persons, p.overnight_share)
     beds = float(state.beds)
     carry = min(state.carry_guests, beds)
     guests = nights = refused = left = 0.0

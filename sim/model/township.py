@@ -31,7 +31,20 @@ from sim.model.livestock import LivestockHooks
 from sim.model.record import declare_fixed_columns, household_groups, record_month
 from sim.model.recorder import EventLog, Ledger, Recorder
 from sim.model.residents import Residents
-from sim.model.river import FlowModel, classify, concentrations_mg_l, sample, transfer_matrix
+from sim.model.river import (
+    FlowModel,
+    classify,
+    concentrations_mg_l,
+    decay_rates,
+    deficit_mg_l,
+    dissolved_oxygen_mg_l,
+    hydraulics,
+    network,
+    sample,
+    transfer,
+)
+from sim.model.sewage import SewageWorks
+from sim.model.standards import black_smelly
 from sim.model.statuslog import StatusLog
 from sim.model.streams import Streams
 from sim.model.timebase import date_of, day_of, days_in_month, month_starts, next_month
@@ -108,14 +121,14 @@ class Township:
         if scenario.levers.negative_list is not None:
             self.env.process(self.life.negative_list(self.env, self.start, self.log_event))
         self.facility = Facility(0.0, scenario.levers.shared_facility)
+        self.sewage = SewageWorks(scenario.levers.rural_sewage, self.villages.count)
         fac = scenario.levers.shared_facility
         outfall = [fac.outfall_river_km] if fac is not None else []
         # Sources: villages (households and visitors), then workshops, then the plant's outfall.
         self.source_km = np.concatenate([
             self.villages.river_km, [w.river_km for w in self.workshops], outfall])
-        self.transfer = transfer_matrix(scenario.river, self.source_km)
+        self.network = network(scenario.river, self.source_km)
         self.flow = FlowModel(scenario.river, streams("flow"))
-        self.section_share = np.array([s.flow_share for s in scenario.river.sections])
         self._visible = np.array([s.name in scenario.tourism.visible_sections
                                   for s in scenario.river.sections])
         self.months = month_starts(self.start, scenario.end_date)
@@ -136,6 +149,8 @@ class Township:
             self.env.process(levers.shared_facility(self, fac))
         if lv.ecotourism is not None:
             self.env.process(levers.ecotourism(self, lv.ecotourism))
+        if lv.rural_sewage is not None:
+            self.env.process(levers.rural_sewage(self, lv.rural_sewage))
 
     # -------------------------------------------------------------- interface for levers
     def close_workshop(self, agent: WorkshopAgent, reason: str, compensation_yuan: float) -> None:
@@ -160,6 +175,18 @@ class Township:
         self.log_event(self.env.now, "investment", inv.kind,
                        f"+{inv.beds} beds, +{inv.trail_visitors_per_day:g} trail/day, "
                        f"+{inv.appeal_share:g} appeal", inv.cost_yuan)
+
+    def open_sewage_work(self, village: int, kind: str) -> None:
+        """A village's treatment station starts, or its septic retrofits are done (0-based)."""
+        works = self.sewage
+        (works.station if kind == "station" else works.septic)[village] = True
+        hh = self.households
+        nv = self.villages.count
+        capex = works.capex_yuan(kind, int(hh.per_village(nv)[village]),
+                                 float(hh.persons_by_village(nv)[village]), self.scenario.sewage)
+        if capex > 0:
+            self.spend(self.env.now, capex, "rural_sewage")
+        self.log_event(self.env.now, f"sewage_{kind}", self.villages.names[village], "", capex)
 
     def spend(self, t: float, yuan: float, lever: str) -> None:
         self.ledger.spend(t, yuan, lever)
@@ -259,7 +286,12 @@ class Township:
         days = days_in_month(m0)
         hh = self.households
         persons_v = hh.persons_by_village(self.villages.count)   # fixed for the run, read-only
-        hh_rate = sewage_load_kg_per_day(sc, self.villages, persons_v)
+        untreated = sewage_load_kg_per_day(sc, self.villages, persons_v)
+        works = self.sewage.month(untreated, persons_v, hh.per_village(self.villages.count),
+                                  days, sc.sewage)
+        hh_rate = untreated - works.removed_kg_per_day
+        if works.running_yuan > 0:
+            self.spend(t0, works.running_yuan, "rural_sewage")
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
                                self.farming.paddy.farming, self.streams("life"))
         for lever, yuan in life.spending.items():
@@ -273,12 +305,22 @@ class Township:
         outfall_s = [work.outfall_sample_kg_per_day] if has_plant else np.zeros((0, 3))
         month_rate = np.vstack([villages_rate, work.loads_kg / days, np.asarray(outfall) / days])
         sample_rate = np.vstack([villages_rate, work.sample_kg_per_day, outfall_s])
+        river, net = sc.river, self.network
         q_exit = self.flow.next_month(m0.month)
-        q = q_exit * self.section_share
-        mean_c = concentrations_mg_l(sc.river, self.transfer, month_rate, q)
-        day_c = concentrations_mg_l(sc.river, self.transfer, sample_rate, q)
-        samples = sample(day_c, sc.river.sample_log_sd, self.streams("sampling"))
-        cls, ok = classify(samples, sc.river.target_class)
+        hyd = hydraulics(river, net, q_exit, m0.month)
+        q = hyd.node_flow[net.section_node]
+        k = decay_rates(river, hyd.temp_c)
+        shares = transfer(net, hyd, k)
+        mean_c = concentrations_mg_l(river, shares, month_rate, q)
+        day_c = concentrations_mg_l(river, shares, sample_rate, q)
+        sampling = self.streams("sampling")
+        samples = sample(day_c, river.sample_log_sd, sampling)
+        mean_do = dissolved_oxygen_mg_l(deficit_mg_l(river, net, hyd, k, month_rate), hyd.temp_c)
+        day_deficit = sample(deficit_mg_l(river, net, hyd, k, sample_rate), river.sample_log_sd,
+                             sampling)
+        do = dissolved_oxygen_mg_l(day_deficit, hyd.temp_c)
+        cls, ok = classify(samples, do, river.target_class)
+        smelly = black_smelly(np.maximum(0.0, do - river.dawn_do_margin_mg_l), samples[:, 1])
         self.tourism.perceive(float(cls[self._visible].mean()))
         mood = self.residents.month(
             m0, cls, life.good_air_days / days,
@@ -287,7 +329,7 @@ class Township:
             self.streams("survey"))
         record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
                      q_exit, q, samples, mean_c, cls, ok, self.ledger.between(t0, t1),
-                     int(self._sample_t - t0) + 1)
+                     int(self._sample_t - t0) + 1, (do, mean_do, smelly), works)
 
 
 __all__ = ["Township"]

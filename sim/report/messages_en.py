@@ -377,4 +377,18 @@ MESSAGES: dict[str, str] = {
     "unit.satisfaction_mean": "{v:.1f} points",
     "unit.public_spending_yuan_per_yr": "{m:,.2f} M yuan/yr",
     "unit.coculture_households": "{v:,.0f}",
+    # issue 15: the river's near-field section and the reality checks (appended here)
+    "archive.water_class_mean_near_field": "mean water class, section near_field (1–6)",
+    "page.checks": "Reality checks",
+    "page.checks.note": "What the bundled scenarios must show (sim/analysis/checks.yaml), "
+                        "evaluated on this report's runs of the scenario each check names: "
+                        "{passed} pass, {failed} fail, {not_run} not run (no run of that "
+                        "scenario here, or its runs do not cover the period). A failing check "
+                        "is a target the model misses; docs/calibration.md says by how much.",
+    "checks.col.check": "check", "checks.col.scenario": "scenario",
+    "checks.col.period": "period (months)", "checks.col.expected": "expected",
+    "checks.col.value": "measured (rows)", "checks.col.result": "result",
+    "checks.share": "share of replicate-months", "checks.mean": "mean",
+    "checks.pass": "pass", "checks.fail": "fail", "checks.not_run": "not run",
+    "lever.rural_sewage": "rural domestic sewage",
 }

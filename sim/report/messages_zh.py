@@ -321,4 +321,16 @@ MESSAGES: dict[str, str] = {
     "unit.satisfaction_mean": "{v:.1f}分",
     "unit.public_spending_yuan_per_yr": "{w:,.0f}万元/年",
     "unit.coculture_households": "{v:,.0f}户",
+    # issue 15: the river's near-field section and the reality checks (appended here)
+    "archive.water_class_mean_near_field": "near_field（近区）断面平均水质类别（1–6）",
+    "page.checks": "现实检验",
+    "page.checks.note": "内置情景应当呈现的结果（sim/analysis/checks.yaml），用本报告中同名情景的运行结果检验："
+                        "通过{passed}项，未通过{failed}项，未运行{not_run}项（本报告没有该情景的运行，或运行未覆盖该时段）。"
+                        "未通过的检验是模型未达到的目标，差距见 docs/calibration.md。",
+    "checks.col.check": "检验", "checks.col.scenario": "情景",
+    "checks.col.period": "时段（月份）", "checks.col.expected": "预期",
+    "checks.col.value": "实测（行数）", "checks.col.result": "结果",
+    "checks.share": "重复运行月份占比", "checks.mean": "均值",
+    "checks.pass": "通过", "checks.fail": "未通过", "checks.not_run": "未运行",
+    "lever.rural_sewage": "农村生活污水治理",
 }

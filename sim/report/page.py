@@ -21,6 +21,7 @@ from plotly.offline import get_plotlyjs
 from sim.files import GENERATOR, write_page
 from sim.report.archive import archive_html, fig_red_black
 from sim.report.cards import CardSummary, card_summary, cards_html
+from sim.report.checks import checks_html
 from sim.report.data import ReportError, RunData, load_run
 from sim.report.differences import costs_html, fig_differences
 from sim.report.events import events_in_language
@@ -249,6 +250,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         parts.append(f"<details><summary>{html.escape(label)}</summary>")
         parts.append(_html_table(header, table.itertuples(index=False)))
         parts.append("</details>")
+    parts += checks_html(runs, tr)
     parts.append(f'<h2 id="{lang}-sec-provenance">{html.escape(tr("page.provenance"))}</h2>')
     parts.append(_html_table([tr(f"col.{c}") for c in ("scenario", "folder", "description",
                                                        "replicates", "seed", "period",

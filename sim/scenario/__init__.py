@@ -1,6 +1,7 @@
 """Scenarios: what a user writes, checked once at the edge.
 
-`schema` (the `Scenario` model, pydantic v2, with its sections in `farms`, `life` and `tourism`),
+`schema` (the `Scenario` model, pydantic v2, with its sections in `farms`, `life`, `river` and
+`tourism`),
 `params` (the `param` helper: default, plausible range, source), `load` (scenario files,
 `extends`, `--set`), `yamlfile` (one YAML file read, bounded and strict), `uncertainty`
 (declarations of uncertain parameters), `paramdoc` (the parameter table).

@@ -129,6 +129,11 @@ class Paddy(Frozen):
                                              source="research row 46 (mixed evidence)")
     coculture_p_runoff_change: float = param(-0.15, tag="A", rng=(-0.4, 0.2), ge=-1,
                                              source="research row 47")
+    coculture_drainage_share: float = param(
+        0.3, tag="A", rng=(0.2, 0.4), ge=0, le=1,
+        source="crayfish fields are flooded from Oct–Nov to May and drained in late May–June "
+               "before transplanting: 20–40 % of the system's yearly N, P and COD runoff leaves "
+               "in that pulse (river-facts §7, assumption on the size)")
     n_runoff_monthly_share: MonthlyShares = param(
         (0.02, 0.02, 0.04, 0.06, 0.16, 0.20, 0.20, 0.14, 0.08, 0.04, 0.02, 0.02), tag="A",
         source="N losses concentrate in the rice season (research §2.3)")

@@ -34,6 +34,7 @@ from sim.scenario.life import (
     Sorting,
 )
 from sim.scenario.params import Frozen, Pollutants, SafeName, Shares, SupportedDate, param
+from sim.scenario.river import River, RuralSewage, Section  # noqa: F401  (re-exported)
 from sim.scenario.tourism import Ecotourism, Tourism
 from sim.scenario.uncertainty import Uncertainties, resolve
 
@@ -148,67 +149,6 @@ class Income(Frozen):
         source="monthly chance a laid-off worker finds a new local job (mean 10 months)")
     new_job_wage_share: float = param(0.9, tag="A", rng=(0.7, 1.1), ge=0, le=3,
                                       source="new job's wage relative to the workshop wage")
-
-
-# ----------------------------------------------------------------------------- river
-class Section(Frozen):
-    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
-    river_km: float = Field(ge=0)
-    flow_share: float = Field(gt=0, le=1, description="share of the exit's flow at this section")
-
-
-def _default_sections() -> tuple[Section, ...]:
-    return (Section(name="entry", river_km=0.0, flow_share=0.4),
-            Section(name="middle", river_km=10.0, flow_share=0.75),
-            Section(name="exit", river_km=20.0, flow_share=1.0))
-
-
-class River(Frozen):
-    """The township's river: flow, decay, background, monitoring (research §1)."""
-
-    length_km: float = param(20.0, tag="A", rng=(10, 40), gt=0, le=200,
-                             source="river course through the township, assumption")
-    sections: tuple[Section, ...] = Field(default_factory=_default_sections, min_length=1,
-                                          description="monitoring sections, upstream first")
-    catchment_area_km2: float = param(
-        60.0, tag="C", rng=(20, 100), gt=0,
-        source="catchment at the exit section; tuned so that 2023 practice gives the "
-               "account's smelly river (docs/calibration.md)")
-    runoff_depth_mm_per_year: float = param(
-        600.0, tag="A", rng=(400, 900), gt=0,
-        source="central-China humid region: 1,200–1,600 mm rain, runoff coefficient 0.4–0.5")
-    monthly_flow_index: tuple[float, ...] = param(
-        (0.45, 0.55, 0.9, 1.3, 1.7, 2.0, 1.6, 1.2, 0.9, 0.65, 0.45, 0.3), tag="A",
-        source="subtropical monsoon river: April–September carry ≈ 72 % of annual runoff "
-               "(normalised to mean 1 in code)")
-    flow_log_sd: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=2,
-                               source="month-to-month variability of log flow")
-    flow_autocorrelation: float = param(0.5, tag="A", rng=(0.0, 0.8), ge=0, lt=1,
-                                        source="AR(1) persistence of monthly flow anomalies")
-    velocity_m_per_s: float = param(0.3, tag="A", rng=(0.1, 0.6), gt=0,
-                                    source="small lowland river, assumption")
-    decay_per_day: Pollutants = param(
-        Pollutants(cod=0.2, nh3n=0.15, tp=0.05), tag="A",
-        source="first-order in-stream rates typical of small rivers (0.1–0.3/d COD, NH3-N)")
-    background_mg_l: Pollutants = param(
-        Pollutants(cod=10.0, nh3n=0.2, tp=0.05), tag="A",
-        source="forested headwaters upstream (national forest park): class II water")
-    sample_log_sd: float = param(0.15, tag="A", rng=(0.05, 0.3), ge=0, le=2,
-                                 source="grab-sample noise (day-to-day and measurement)")
-    target_class: int = param(3, tag="S", ge=1, le=5,
-                              source="GB 3838-2002 class III at every section (account, §1)")
-
-    @model_validator(mode="after")
-    def _check(self) -> River:
-        if len(self.monthly_flow_index) != 12 or min(self.monthly_flow_index) <= 0:
-            raise ValueError("monthly_flow_index needs 12 positive values (January first)")
-        names = [s.name for s in self.sections]
-        if len(set(names)) != len(names):
-            raise ValueError("section names must be unique")
-        kms = [s.river_km for s in self.sections]
-        if kms != sorted(kms) or kms[-1] > self.length_km:
-            raise ValueError("sections must be ordered upstream first, within length_km")
-        return self
 
 
 # ----------------------------------------------------------------------------- workshops
@@ -351,6 +291,7 @@ class Levers(Frozen):
     cleanup: Cleanup | None = None
     councils: CouncilsLever | None = None
     negative_list: NegativeList | None = None
+    rural_sewage: RuralSewage | None = None
 
 
 # ----------------------------------------------------------------------------- scenario
@@ -419,6 +360,11 @@ class Scenario(Frozen):
             bad = sorted(v for v in named_v if not 1 <= v <= n)
             if bad:
                 raise ValueError(f"levers.coculture names villages {bad}; villages are 1–{n}")
+        if lv.rural_sewage is not None:
+            named_s = set(lv.rural_sewage.stations) | set(lv.rural_sewage.septic)
+            bad = sorted(v for v in named_s if not 1 <= v <= n)
+            if bad:
+                raise ValueError(f"levers.rural_sewage names villages {bad}; villages are 1–{n}")
         if lv.shared_facility is not None and \
                 lv.shared_facility.outfall_river_km > self.river.length_km:
             raise ValueError("levers.shared_facility.outfall_river_km is beyond river.length_km")
