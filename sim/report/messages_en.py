@@ -236,6 +236,7 @@ MESSAGES: dict[str, str] = {
     "archive.council_participation_share": "households taking part in a council (%)",
     "archive.section_class": "mean water class, section {section} (1–6)",
     "section.entry": "entry", "section.middle": "middle", "section.exit": "exit",
+    "section.near_field": "near field",
     "archive.projects": "projects logged (count)",
     "rb.title": "The villages' red/black list, month by month",
     "rb.note": "Each month the villages are ranked on rubbish sorting, straw burning, "
@@ -378,7 +379,6 @@ MESSAGES: dict[str, str] = {
     "unit.public_spending_yuan_per_yr": "{m:,.2f} M yuan/yr",
     "unit.coculture_households": "{v:,.0f}",
     # issue 15: the river's near-field section and the reality checks (appended here)
-    "archive.water_class_mean_near_field": "mean water class, section near_field (1–6)",
     "page.checks": "Reality checks",
     "page.checks.note": "What the bundled scenarios must show (sim/analysis/checks.yaml), "
                         "evaluated on this report's runs of the scenario each check names: "

@@ -204,6 +204,7 @@ MESSAGES: dict[str, str] = {
     "archive.council_participation_share": "参与生态环保议事会的农户比例（%）",
     "archive.section_class": "{section}平均水质类别（1–6）",
     "section.entry": "入境断面", "section.middle": "中段断面", "section.exit": "出境断面",
+    "section.near_field": "作坊下游断面",
     "archive.projects": "记录的项目（项）",
     "rb.title": "逐月村生态环保红黑榜",
     "rb.note": "每月按垃圾分类、焚烧秸秆、未解决问题和人均化学需氧量入河量四项指标为各村排名"
@@ -322,7 +323,6 @@ MESSAGES: dict[str, str] = {
     "unit.public_spending_yuan_per_yr": "{w:,.0f}万元/年",
     "unit.coculture_households": "{v:,.0f}户",
     # issue 15: the river's near-field section and the reality checks (appended here)
-    "archive.water_class_mean_near_field": "near_field（近区）断面平均水质类别（1–6）",
     "page.checks": "现实检验",
     "page.checks.note": "内置情景应当呈现的结果（sim/analysis/checks.yaml），用本报告中同名情景的运行结果检验："
                         "通过{passed}项，未通过{failed}项，未运行{not_run}项（本报告没有该情景的运行，或运行未覆盖该时段）。"
