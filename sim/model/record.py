@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.model.archive import village_ranks
+from sim.model.books import LEVERS
 from sim.model.facility import Facility
 from sim.model.farming import Farming
 from sim.model.households import NO_EMPLOYER, HouseholdState
@@ -37,9 +38,6 @@ class MonthState(Protocol):
 POLLUTANTS = ("cod", "nh3n", "tp")
 SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
 """The villages' load sources other than workshops, in the township table's order."""
-LEVERS = ("closures", "shared_facility", "ecotourism", "manure_retrofit", "coculture",
-          "forest_economy", "points_scheme", "cleanup", "councils")
-"""The levers whose spending the township table shows one by one."""
 
 
 def _load_columns(source: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 `schema` (the `Scenario` model, pydantic v2, with its sections in `farms`, `life` and `tourism`),
 `params` (the `param` helper: default, plausible range, source), `load` (scenario files,
 `extends`, `--set`), `yamlfile` (one YAML file read, bounded and strict), `uncertainty`
-(declarations of uncertain parameters), `paramdoc` (the parameter table).
+(declarations of uncertain parameters), `budget` (the yearly budget) and `plan`
+(the spending a scenario fixes in advance, checked against it), `paramdoc` (the parameter table).
 Imports nothing else of greensim but `sim.errors`.
 """
