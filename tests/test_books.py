@@ -61,9 +61,12 @@ def _month(frame: pd.DataFrame) -> pd.Series:
     return frame["date"].dt.to_period("M")
 
 
-def check_books(tables: dict[str, pd.DataFrame]) -> None:
+def check_books(tables: dict[str, pd.DataFrame], budget: float | None = None) -> None:
     """The invariants of one run's books (see the tests below)."""
     led, tw = tables["ledger"], tables["township"]
+    if budget is not None:  # no year's lever spending goes over the budget
+        by_year = tw.groupby(tw["date"].dt.year)["public_spending_yuan"].sum()
+        assert (by_year <= budget * (1 + 1e-12) + 1e-6).all()
     # both sides of every transfer, from the vocabulary, amounts positive and finite
     assert set(led["payer"].cat.categories) == set(ACCOUNTS)
     for payer, payee, item in led[["payer", "payee", "item"]].drop_duplicates().itertuples(
@@ -102,10 +105,10 @@ def test_books_balance_and_agree_with_the_township_table(seed: int, name: str,
                                                          budget: float | None) -> None:
     """For any seed, scenario and budget: each transfer has both sides from the vocabulary;
     each month the workshops, farms and tourism trade (which keep no money) pass on all they
-    take; the credit cooperative's loan book moves by loans less principal; and every money
-    column of township.parquet equals the ledger's sum for its items."""
+    take; the credit cooperative's loan book moves by loans less principal; every money column
+    of township.parquet equals the ledger's sum for its items; no year spends over the budget."""
     tables = run(_scenario(name, "2025-12-31", budget), seed, 0).tables
-    check_books(tables)
+    check_books(tables, budget)
 
 
 def test_the_ledger_holds_the_flows_the_issue_names() -> None:
@@ -150,7 +153,7 @@ def test_no_budget_changes_nothing_and_a_defer_budget_caps_each_year() -> None:
     assert len(deferred) and len(paid_late)
     assert (paid_late["date"].dt.strftime("%m-%d") == "01-01").all()
     assert paid_late["value"].sum() <= deferred["value"].sum() * (1 + 1e-12)
-    check_books(tight)
+    check_books(tight, limit)
 
 
 def test_deferred_compensation_reaches_the_owner_when_paid() -> None:
