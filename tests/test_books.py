@@ -156,6 +156,21 @@ def test_no_budget_changes_nothing_and_a_defer_budget_caps_each_year() -> None:
     check_books(tight, limit)
 
 
+def test_what_a_run_adds_over_an_error_budget_is_deferred() -> None:
+    """In mode `error` the plan fits (co-culture subsidies are not in it, their size follows
+    adoption), so the run starts; the subsidies it adds over the budget are deferred and the
+    year stays within it."""
+    data = bundled("no_transition", "2026-12-31").model_dump(mode="json")
+    data["levers"]["coculture"] = {"pilot_villages": [17], "pilot_year": 2024,
+                                   "target_villages_by_year": {2025: [16, 18, 19, 20]}}
+    data["budget"] = {"yuan_per_year": 20_000, "mode": "error"}
+    sc = validate_mapping(data, "co-culture on a small budget")
+    tables = run(sc, 2, 0).tables
+    ev = tables["events"]
+    assert (ev[ev["kind"] == "budget_deferred"]["subject"] == "coculture_subsidy").any()
+    check_books(tables, 20_000)
+
+
 def test_deferred_compensation_reaches_the_owner_when_paid() -> None:
     """With no room at all, closure compensation is not paid (nor credited) in the year of the
     closure; with room the next year, it is booked on 1 January to the households."""

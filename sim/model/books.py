@@ -23,6 +23,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from sim.model.recorder import _repeated
 from sim.model.timebase import date_of, day_of
 
 
@@ -136,6 +137,10 @@ owners, the workers and the villages)."""
 ACCOUNT_TYPE = pd.CategoricalDtype(list(ACCOUNTS))
 ITEM_TYPE = pd.CategoricalDtype(list(ITEM_NAMES))
 assert all(s.lever is None or s.lever in LEVERS for s in ITEMS.values())
+_TOWNSHIP = ACCOUNTS.index(Account.TOWNSHIP)
+_CODES = {name: (ACCOUNTS.index(s.payer), ACCOUNTS.index(s.payee), k, s.lever)
+          for k, (name, s) in enumerate(ITEMS.items())}
+"""Each item's payer, payee and own number, and its lever: what a posting stores."""
 
 
 class Ledger:
@@ -148,31 +153,33 @@ class Ledger:
 
     def __init__(self, start: date) -> None:
         self.start = start
-        self._rows: list[tuple[float, str, str, str, float]] = []
+        # (t, payer, payee, item, yuan), names as their numbers in ACCOUNTS and ITEM_NAMES
+        self._rows: list[tuple[float, int, int, int, float]] = []
         self._spend: list[tuple[float, int, str, float]] = []  # (t, row, lever, yuan), sorted
 
     def post(self, t: float, item: str, yuan: float) -> None:
         """`yuan` (≥ 0) from the item's payer to its payee at time `t` (days)."""
-        spec = ITEMS[item]
-        self._add(t, spec.payer, spec.payee, item, yuan)
+        payer, payee, code, lever = _CODES[item]
+        self._add(t, payer, payee, code, lever, yuan)
 
     def post_signed(self, t: float, item: str, yuan: float) -> None:
         """Like `post`, but a negative amount flows from the payee back to the payer."""
-        spec = ITEMS[item]
+        payer, payee, code, lever = _CODES[item]
         if yuan >= 0:
-            self._add(t, spec.payer, spec.payee, item, yuan)
+            self._add(t, payer, payee, code, lever, yuan)
         else:
-            self._add(t, spec.payee, spec.payer, item, -yuan)
+            self._add(t, payee, payer, code, lever, -yuan)
 
-    def _add(self, t: float, payer: str, payee: str, item: str, yuan: float) -> None:
-        if not yuan >= 0 or math.isinf(yuan):
-            raise ValueError(f"ledger: {item}: amount must be a finite number ≥ 0, got {yuan}")
+    def _add(self, t: float, payer: int, payee: int, item: int, lever: str | None,
+             yuan: float) -> None:
+        if not 0 <= yuan < math.inf:
+            raise ValueError(f"ledger: {ITEM_NAMES[item]}: amount must be a finite number ≥ 0, "
+                             f"got {yuan}")
         if yuan == 0:
             return
-        lever = ITEMS[item].lever
-        if lever is not None and payer == Account.TOWNSHIP:
+        if lever is not None and payer == _TOWNSHIP:
             insort(self._spend, (t, len(self._rows), lever, yuan))
-        self._rows.append((t, str(payer), str(payee), item, yuan))
+        self._rows.append((t, payer, payee, item, yuan))
 
     def spending_between(self, t0: float, t1: float) -> dict[str, float]:
         """The township's spending with t0 <= t < t1, by lever (rows added in entry order)."""
@@ -188,21 +195,23 @@ class Ledger:
         month: what happens after its books close belongs to no recorded month), by date
         (postings of a day in the order they were made; a payment scheduled ahead, like a
         plant's instalments, in its place)."""
-        rows = [r for r in self._rows if r[0] < until]
+        rows = np.array(self._rows, dtype=float).reshape(-1, 5)  # names' numbers: exact
+        rows = rows[rows[:, 0] < until]
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]
+        days = np.floor(rows[:, 0]).astype(np.int64)  # the day holding each time
         n = len(rows)
-        t, payer, payee, item, yuan = zip(*rows, strict=True) if rows else ((),) * 5
-        times = np.array(t, dtype=float)
-        order = np.argsort(times, kind="stable")
-        days = np.floor(times[order]).astype(np.int64)  # the day holding each time
-        when = (np.datetime64(self.start, "D") + days).astype("datetime64[ns]")
+
+        def names(column: int, dtype: pd.CategoricalDtype) -> pd.Categorical:
+            return pd.Categorical.from_codes(rows[:, column].astype(np.int64), dtype=dtype)
+
         return pd.DataFrame({
-            "scenario": pd.array([scenario] * n, dtype="string"),
+            "scenario": _repeated(scenario, n),
             "replicate": np.full(n, replicate, dtype=np.int64),
-            "date": when,
-            "payer": pd.Categorical(np.array(payer, dtype=object)[order], dtype=ACCOUNT_TYPE),
-            "payee": pd.Categorical(np.array(payee, dtype=object)[order], dtype=ACCOUNT_TYPE),
-            "item": pd.Categorical(np.array(item, dtype=object)[order], dtype=ITEM_TYPE),
-            "yuan": np.array(yuan, dtype=float)[order],
+            "date": (np.datetime64(self.start, "D") + days).astype("datetime64[ns]"),
+            "payer": names(1, ACCOUNT_TYPE),
+            "payee": names(2, ACCOUNT_TYPE),
+            "item": names(3, ITEM_TYPE),
+            "yuan": rows[:, 4].copy(),
         })
 
 
@@ -233,6 +242,11 @@ class Books:
         if ITEMS[item].payer != Account.TOWNSHIP:
             raise ValueError(f"{item} is not paid by the township")
         if yuan <= 0:
+            return
+        if self.limit is None:  # no budget: paid at once (the usual case, kept cheap)
+            self.ledger.post(t, item, yuan)
+            if on_paid is not None:
+                on_paid(t, 1.0)
             return
         year = date_of(self.ledger.start, t).year
         now = self._room(year, yuan)
