@@ -39,8 +39,9 @@ COLUMN_ITEMS: dict[str, tuple[str, ...]] = {
 """Each money column (a flow in yuan per month) of the township table and the ledger items it
 sums: net, in the item's own direction (a loss flowing back counts negative)."""
 NOT_FLOWS = ("income_per_capita_yuan", "facility_fee_yuan_per_m3", "crayfish_price_yuan_per_kg",
-             "loans_outstanding_yuan")
-"""Money columns that are not a month's flow: an income per person, prices, a stock."""
+             "loans_outstanding_yuan", "income_from_flows_yuan")
+"""Money columns checked otherwise (a stock, households' net flow) or not a month's flow (an
+income per person, prices)."""
 
 
 def _scenario(name: str, until: str, budget: float | None = None,
@@ -88,6 +89,16 @@ def check_books(tables: dict[str, pd.DataFrame], budget: float | None = None) ->
     flows = flows.reindex(index=months, columns=list(ITEMS), fill_value=0.0).fillna(0.0)
     book = (flows["loan"] - flows["loan_principal"]).cumsum()
     np.testing.assert_allclose(book, tw["loans_outstanding_yuan"], rtol=1e-9, atol=1e-6)
+    # households: what the month's flows brought them (their one-off income, the model's
+    # balance consumed by the month's income) is the ledger's net flow to them, but for
+    # spending that is not charged to income (homestay investment) and points and their goods
+    spending = ("homestay_investment", "points", "points_goods")
+    theirs = led[~led["item"].isin(spending)]
+    to_households = (theirs["yuan"].where(theirs["payee"] == "households", 0.0)
+                     - theirs["yuan"].where(theirs["payer"] == "households", 0.0))
+    net_in = to_households.groupby(_month(theirs)).sum().reindex(months, fill_value=0.0)
+    np.testing.assert_allclose(net_in, tw["income_from_flows_yuan"], rtol=1e-9,
+                               atol=1e-9 * scale)
     # every money column of the township table is the ledger's sum for its items
     money = {c for c in tw.columns if "yuan" in c} - set(NOT_FLOWS)
     assert money == set(COLUMN_ITEMS), money ^ set(COLUMN_ITEMS)
@@ -105,7 +116,8 @@ def test_books_balance_and_agree_with_the_township_table(seed: int, name: str,
                                                          budget: float | None) -> None:
     """For any seed, scenario and budget: each transfer has both sides from the vocabulary;
     each month the workshops, farms and tourism trade (which keep no money) pass on all they
-    take; the credit cooperative's loan book moves by loans less principal; every money column
+    take; the credit cooperative's loan book moves by loans less principal; households' one-off
+    income is the ledger's net flow to them; every money column
     of township.parquet equals the ledger's sum for its items; no year spends over the budget."""
     tables = run(_scenario(name, "2025-12-31", budget), seed, 0).tables
     check_books(tables, budget)

@@ -34,6 +34,7 @@ class MonthState(Protocol):
     workshops: list[WorkshopAgent]
     workshop_village: np.ndarray
     _income: np.ndarray
+    _flow_income: float
 
 POLLUTANTS = ("cod", "nh3n", "tp")
 SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
@@ -160,6 +161,7 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
         workshops_connected=status.count(Treatment.CONNECTED),
         workshop_jobs=int(jobs_v.sum()), job_seekers=int(seek_v.sum()),
         income_per_capita_yuan=float(inc.sum() / population),
+        income_from_flows_yuan=town._flow_income,
         public_spending_yuan=float(sum(spending.values())),
         **{column: float(spending.get(lever, 0.0))
            for column, lever in zip(SPENDING_COLUMNS, LEVERS, strict=True)},

@@ -123,6 +123,7 @@ class Township:
         self._month_event: simpy.Event | None = None
         self._sample_t = 0.0  # this month's sampling day (set when workshops settle)
         self._income = np.zeros(self.households.count)
+        self._flow_income = 0.0
         self._level = 1.0
         if per_household_processes:
             for i in range(self.households.count):
@@ -209,6 +210,8 @@ class Township:
                                invested)
                 self.books.post(t1 - 1, "homestay_investment", invested)
             self.pay(t0, "marketing", visitors.marketing_yuan)
+            # what the month's money flows brought households, about to join their income
+            self._flow_income = float(self.households.extra_yuan.sum())
             if self.per_household_processes:
                 self._month_event, event = self.env.event(), self._month_event
                 assert event is not None
