@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import simpy
 
+from sim.model.books import Books
 from sim.model.farming import Farming
 from sim.model.households import build_households
 from sim.model.livestock import (
@@ -183,7 +184,8 @@ def test_livestock_loads_are_the_farms_sums_every_month() -> None:
     streams = Streams(SEED, 0)
     hh = build_households(sc, villages, streams("layout"))
     env = simpy.Environment()
-    farming = Farming(sc, villages, hh, env, LivestockHooks(env, lambda *a: None, lambda *a: None),
+    farming = Farming(sc, villages, hh, env,
+                      LivestockHooks(env, lambda *a: None, Books(sc.start_date)),
                       streams("layout"), streams)
     p, start = sc.livestock, sc.start_date
     m0, before, changes = start, None, 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -242,14 +244,18 @@ def test_recorder_later_columns_are_filled_at_the_end() -> None:
 
 def test_ledger_reads_a_month_in_entry_order() -> None:
     """Spending scheduled ahead is counted in its own month, summed in the order entered."""
-    from sim.model.recorder import Ledger
+    from sim.model.books import Ledger
 
-    ledger = Ledger()
-    ledger.spend(40.0, 0.1, "a")   # paid next month, entered first
-    ledger.spend(5.0, 0.2, "a")
-    ledger.spend(31.0, 0.3, "a")
-    ledger.spend(5.0, 7.0, "b")
-    ledger.spend(30.999, 1e16, "a")
-    assert ledger.between(0.0, 31.0) == {"a": 0.2 + 1e16, "b": 7.0}
-    assert ledger.between(31.0, 59.0) == {"a": 0.1 + 0.3}  # entry order, not time order
-    assert ledger.between(59.0, 90.0) == {}
+    ledger = Ledger(date(2024, 1, 1))
+    ledger.post(40.0, "compensation", 0.1)   # paid next month, entered first
+    ledger.post(5.0, "compensation", 0.2)
+    ledger.post(31.0, "compensation", 0.3)
+    ledger.post(5.0, "councils", 7.0)
+    ledger.post(30.999, "compensation", 1e16)
+    ledger.post(5.0, "fine", 9.0)  # not the township's: no spending
+    assert ledger.spending_between(0.0, 31.0) == {"closures": 0.2 + 1e16, "councils": 7.0}
+    # entry order, not time order
+    assert ledger.spending_between(31.0, 59.0) == {"closures": 0.1 + 0.3}
+    assert ledger.spending_between(59.0, 90.0) == {}
+    frame = ledger.frame("s", 0)
+    assert frame["date"].is_monotonic_increasing and len(frame) == 6

@@ -105,8 +105,8 @@ def test_report_on_a_phone(browser: Any, browser_page: BrowserPage, report_html:
     # every stacked panel shows its own y-axis numbers (shared axes showed them on one panel)
     bare = bp.page.evaluate("""() => [...document.querySelectorAll(
         'div.lang:not([hidden]) .js-plotly-plot')].filter((el) => el.dataset.stacked).flatMap(
-        (el) => [...el.querySelectorAll('.subplot')].filter(
-          (sp) => sp.querySelectorAll('.yaxislayer-above text').length === 0).map((sp) => el.id))""")
+        (el) => [...el.querySelectorAll('.subplot')].filter((sp) =>
+          sp.querySelectorAll('.yaxislayer-above text').length === 0).map(() => el.id))""")
     assert bare == [], f"stacked panels without y-axis numbers: {bare}"
     # ... and so they are in the other language, laid out when the switch shows them: no chart
     # wider than the screen, none drawn taller than its box (it would cover the text below)

@@ -3,7 +3,7 @@ paddy (household arrays) and the under-forest economy, settled month by month.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -34,7 +34,6 @@ class FarmingMonth:
     income_rice_yuan: float = 0.0
     income_coculture_yuan: float = 0.0
     income_forest_yuan: float = 0.0
-    spending: dict[str, float] = field(default_factory=dict)
     fines_yuan: float = 0.0
     adopted: int = 0
     dropped: int = 0
@@ -113,25 +112,44 @@ class Farming:
         active = self.lever_active(t0)
         month, closing = m0.month, p.loss_years_before_closing
         extra = hh.extra_yuan
-        fines = income = subsidy = 0.0
+        fines = income = subsidy = gains = losses = 0.0
+        flows: dict[str, float] = {}
         for farm in self.farms:
             fines += farm.pending_fines_yuan
-            profit, sub = farm_month(farm, p, active, month)  # type: ignore[arg-type]
+            profit, sub = farm_month(farm, p, active, month, flows)  # type: ignore[arg-type]
             extra[farm.owner] += profit
             income += profit
             subsidy += sub
+            if profit > 0:
+                gains += profit
+            else:
+                losses -= profit
             if farm.loss_years >= closing and farm.log.current != FarmStatus.CLOSED:
                 farm.log.set(t1 - 1e-9, FarmStatus.CLOSED)
                 self.hooks.log_event(t1 - 1, "farm_closed", farm.id, "persistent losses")
         out.fines_yuan, out.income_livestock_yuan = fines, income
-        out.spending["manure_retrofit"] = subsidy
+        books = self.hooks.books
+        for item, yuan in flows.items():
+            books.post(t0, item, yuan)
+        books.post(t0, "farm_profit", gains)
+        books.post_signed(t0, "farm_profit", -losses)
+        books.pay(t0, "interest_subsidy", subsidy)
         pm = self.paddy.month(m0, level, rng, self.price_rng)
         out.farmland_kg_per_day = pm.runoff_kg_per_day if pm.runoff_kg_per_day is not None \
             else out.farmland_kg_per_day
         out.income_rice_yuan = pm.rice_income_yuan
         out.income_coculture_yuan = pm.coculture_income_yuan
         out.adopted, out.dropped = pm.adopted, pm.dropped
-        out.spending["coculture"] = pm.subsidy_yuan
+        books.post(t0, "coculture_conversion", pm.conversion_yuan)
+        if pm.subsidy_yuan > 0:
+            take, due = self.paddy.subsidy_due
+
+            def subsidise(_: float, share: float) -> None:
+                extra[take] += due * share
+
+            books.pay(t0, "coculture_subsidy", pm.subsidy_yuan, subsidise)
+        books.post(t0, "rice_sales", pm.rice_income_yuan)
+        books.post_signed(t0, "coculture_sales", pm.coculture_income_yuan)
         if m0.month == 4 and self.paddy.crashed:
             self.hooks.log_event(t0, "price_crash", "crayfish",
                                  f"{self.paddy.crayfish_price:.1f} yuan/kg",
@@ -145,8 +163,13 @@ class Farming:
             bearing = self._bearing_mu[m0.year] = bearing_mu(plan, sc.forest, m0.year)
         income, plant_subsidy = forest_month(plan, sc.forest, m0, level, bearing)
         pay_villages(hh, income, self.forest_host)
+        books.post(t0, "forest_products", income)
         out.income_forest_yuan = income
-        out.spending["forest_economy"] = plant_subsidy
+
+        def to_planters(_: float, share: float) -> None:
+            pay_villages(hh, plant_subsidy * share, self.forest_host)
+
+        books.pay(t0, "planting_subsidy", plant_subsidy, to_planters)
         return out
 
     def counts(self) -> dict[str, float]:
@@ -159,4 +182,5 @@ class Farming:
             "coculture_villages": villages,
             "coculture_area_mu": area,
             "crayfish_price_yuan_per_kg": float(self.paddy.crayfish_price),
+            "loans_outstanding_yuan": float(sum(f.loan_left_yuan for f in self.farms)),
         }

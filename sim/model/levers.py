@@ -1,5 +1,5 @@
 """Policy levers as SimPy processes. Each fires at the dates its scenario section gives and acts
-through the township's narrow interface (close, connect, require self-treatment, spend, log).
+through the township's narrow interface (close, connect, require self-treatment, pay, log).
 No lever knows the scenario's name: levers are data.
 """
 
@@ -34,7 +34,7 @@ class LeverTarget(Protocol):
     def close_workshop(self, agent: WorkshopAgent, reason: str, compensation_yuan: float
                        ) -> None: ...
     def set_treatment(self, agent: WorkshopAgent, status: Treatment, reason: str) -> None: ...
-    def spend(self, t: float, yuan: float, lever: str) -> None: ...
+    def pay(self, t: float, item: str, yuan: float) -> None: ...
     def log_event(self, t: float, kind: str, subject: str, detail: str = "",
                   value: float = float("nan")) -> None: ...
     def plant_state(self, t: float, state: PlantState) -> None: ...
@@ -74,8 +74,8 @@ def shared_facility(town: LeverTarget, spec: SharedFacility
     months = max(spec.build_months, 1)
     if spec.capex_paid_by == "township":
         for k in range(months):
-            town.spend(day_of(town.start, add_months(spec.build_start, k)), capex / months,
-                       "shared_facility")
+            town.pay(day_of(town.start, add_months(spec.build_start, k)), "facility_capex",
+                     capex / months)
     town.log_event(env.now, "facility_build_start", "facility",
                    f"capacity {spec.capacity_m3_per_day:g} m3/d", capex)
     yield _wait_until(env, town.start, add_months(spec.build_start, spec.build_months))
@@ -85,7 +85,7 @@ def shared_facility(town: LeverTarget, spec: SharedFacility
         wanted = spec.connect == "all_open" or agent.id in spec.connect
         if wanted and agent.is_open:
             town.set_treatment(agent, Treatment.CONNECTED, "shared_facility")
-            town.spend(env.now, spec.pipe_cost_yuan_per_workshop, "shared_facility")
+            town.pay(env.now, "sewer_pipes", spec.pipe_cost_yuan_per_workshop)
     town.start_outages()
 
 

@@ -42,7 +42,7 @@ class LifeMonth:
     farmland_restored_mu: float = 0.0
     rubbish_kg_per_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
     industry_kg_per_day: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
-    spending: dict[str, float] = field(default_factory=dict)
+    spending: dict[str, float] = field(default_factory=dict)  # the township's, by ledger item
     sorting_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
     burning_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
     participants: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -144,7 +144,7 @@ class Life:
             yuan = points * ps.yuan_per_point
             scale = min(1.0, ps.monthly_budget_yuan / yuan) if yuan > 0 else 1.0
             out.points_awarded = float(points * scale)
-            out.spending["points_scheme"] = float(yuan * scale)
+            out.spending["points"] = float(yuan * scale)
             reward = ps.points_sorting_per_month * ps.yuan_per_point * scale
         per_v = self._per_v
         share_v = sorters_v / per_v
@@ -182,8 +182,8 @@ class Life:
             out.cleared_t = min(self.legacy_t, cu.tonnes_per_year / 12)
             self.legacy_t -= out.cleared_t
             self.green_mu += cu.greening_mu_per_year / 12
-            out.spending["cleanup"] = (out.cleared_t * cu.yuan_per_tonne
-                                       + cu.greening_mu_per_year / 12 * cu.yuan_per_mu_greened)
+            out.spending["clearing"] = out.cleared_t * cu.yuan_per_tonne
+            out.spending["greening"] = cu.greening_mu_per_year / 12 * cu.yuan_per_mu_greened
         out.legacy_t, out.green_area_mu = self.legacy_t, self.green_mu
         leach = self.legacy_t * as_array(r.leachate_kg_per_t_year) / 365.25 * r.river_entry_share
         weights = persons_v / max(persons, 1.0)

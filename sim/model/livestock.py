@@ -127,13 +127,14 @@ class FarmAgent:
 
 
 class LivestockHooks:
-    """What farms need from the township (kept narrow for testing)."""
+    """What farms need from the township (kept narrow for testing): the clock, the event log
+    and the books (`sim.model.books.Books`: post, post_signed, pay)."""
 
     def __init__(self, env: simpy.Environment, log_event: Callable[..., None],
-                 spend: Callable[[float, float, str], None]) -> None:
+                 books: Any) -> None:
         self.env = env
         self.log_event = log_event
-        self.spend = spend
+        self.books = books
 
 
 def inspection_rate(p: Livestock, lever: ManureRetrofit | None, start_day: float,
@@ -170,7 +171,8 @@ def farm_process(farm: FarmAgent, p: Livestock, lever: ManureRetrofit | None, st
         if case.retrofit:
             yield env.timeout(DAYS_PER_MONTH * min(p.retrofit_build_months,
                                                    p.fix_deadline_months))
-            retrofit(farm, case, p, active, hooks)
+            if farm.log.current != _CLOSED:  # a farm closed meanwhile buys nothing
+                retrofit(farm, case, p, active, hooks)
         else:
             yield env.timeout(DAYS_PER_MONTH * p.fix_deadline_months)
             if not farm.compliant and farm.log.current != _CLOSED:
@@ -187,7 +189,10 @@ def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRet
              hooks: LivestockHooks) -> None:
     farm.log.set(hooks.env.now, FarmStatus.RETROFITTED)
     farm.pending_costs_yuan += case.upfront  # the cash it puts down comes out of this month
+    books = hooks.books
+    books.post(hooks.env.now, "retrofit_equipment", case.capex - case.free_equipment)
     if case.loan > 0 and lever is not None:
+        books.post(hooks.env.now, "loan", case.loan)
         own_rate = p.loan_rate_per_year * (1.0 - lever.interest_subsidy_share)
         farm.loan_left_yuan = case.loan
         farm.loan_months_left = 12 * p.loan_years
@@ -197,24 +202,38 @@ def retrofit(farm: FarmAgent, case: RetrofitCase, p: Livestock, lever: ManureRet
 
 
 def farm_month(farm: FarmAgent, p: Livestock, lever_active: ManureRetrofit | None,
-               month: int) -> tuple[float, float]:
-    """Profit of the month (yuan) and the township's interest subsidy on its loan."""
+               month: int, flows: dict[str, float] | None = None) -> tuple[float, float]:
+    """Profit of the month (yuan) and the township's interest subsidy on its loan.
+
+    `flows`, if given, gathers the month's money by ledger item (`sim.model.books.ITEMS`):
+    livestock_margin, fine, compost_sales, retrofit_running, loan_principal, loan_interest."""
     status = farm.log.current
     if status == _CLOSED:
         return 0.0, 0.0
+    f: dict[str, float] = flows if flows is not None else {}
     head = farm.head
-    profit = (head * p.profit_yuan_per_head_year / 12.0 - farm.pending_fines_yuan
-              - farm.pending_costs_yuan)
+    margin = head * p.profit_yuan_per_head_year / 12.0
+    f["livestock_margin"] = f.get("livestock_margin", 0.0) + margin
+    f["fine"] = f.get("fine", 0.0) + farm.pending_fines_yuan
+    profit = margin - farm.pending_fines_yuan - farm.pending_costs_yuan
     farm.pending_fines_yuan = farm.pending_costs_yuan = 0.0
     subsidy = 0.0
     if status == _RETROFITTED:
-        profit += (fertiliser_yuan_per_year(head, p, lever_active)
-                   - head * p.retrofit_opex_yuan_per_head_year) / 12.0
+        compost = fertiliser_yuan_per_year(head, p, lever_active)
+        running = head * p.retrofit_opex_yuan_per_head_year
+        f["compost_sales"] = f.get("compost_sales", 0.0) + compost / 12.0
+        f["retrofit_running"] = f.get("retrofit_running", 0.0) + running / 12.0
+        profit += (compost - running) / 12.0
     if farm.loan_months_left > 0:
         profit -= farm.loan_monthly_yuan
         if lever_active is not None:
             subsidy = (farm.loan_left_yuan * p.loan_rate_per_year
                        * lever_active.interest_subsidy_share / 12.0)
+        principal = farm.loan_left_yuan / farm.loan_months_left
+        interest = farm.loan_monthly_yuan - principal  # 0 with the interest fully subsidised,
+        interest = interest if interest > 1e-9 * principal else 0.0  # up to rounding
+        f["loan_principal"] = f.get("loan_principal", 0.0) + farm.loan_monthly_yuan - interest
+        f["loan_interest"] = f.get("loan_interest", 0.0) + interest
         farm.loan_left_yuan *= 1.0 - 1.0 / farm.loan_months_left
         farm.loan_months_left -= 1
     farm.year_profit_yuan += profit

@@ -59,6 +59,7 @@ class PaddyMonth:
     adopted: int = 0
     dropped: int = 0
     subsidy_yuan: float = 0.0
+    conversion_yuan: float = 0.0
     runoff_kg_per_day: np.ndarray | None = None   # villages × (COD, NH3-N, TP)
 
 
@@ -93,6 +94,9 @@ class PaddySector:
         self._n_month = shares / shares.sum()  # the month's share of the yearly N runoff
         self.crashed = False
         self.last_profit_ratio = 1.0
+        self.conversion_yuan = 0.0  # paid by this spring's adopters
+        self.subsidy_due: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.intp),
+                                                           np.zeros(0))
         self.adjacent = self._adjacency()
         self._degree = self.adjacent.sum(axis=1)  # neighbours of each village (fixed)
 
@@ -132,7 +136,10 @@ class PaddySector:
         self.crayfish_price = float(price * (p.crash_price_share if self.crashed else 1.0))
 
     def spring(self, year: int, rng: np.random.Generator) -> tuple[int, int, float]:
-        """Drop-outs after a loss year, then adoption; returns (adopted, dropped, subsidy)."""
+        """Drop-outs after a loss year, then adoption; returns (adopted, dropped, subsidy).
+
+        Adopters pay the conversion now (`conversion_yuan`); the subsidy due to each is left in
+        `subsidy_due` (households, yuan) for the township to pay."""
         p, lv, hh = self.p, self.lever, self.hh
         drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
         self.coculture &= ~drop
@@ -163,7 +170,9 @@ class PaddySector:
         self.loss_last_year[take] = False
         cost = self.mu[take] * p.conversion_cost_yuan_per_mu
         subsidy = self.mu[take] * lv.subsidy_yuan_per_mu
-        hh.extra_yuan[take] -= cost - np.minimum(subsidy, cost)
+        hh.extra_yuan[take] -= cost
+        self.conversion_yuan = float(cost.sum())
+        self.subsidy_due = (take, subsidy)
         return int(take.size), int(drop.sum()), float(subsidy.sum())
 
     def month(self, m0: date, level: float, rng: np.random.Generator,
@@ -172,7 +181,9 @@ class PaddySector:
         p, hh = self.p, self.hh
         out = PaddyMonth()
         if m0.month == SPRING_MONTH:
+            self.conversion_yuan = 0.0
             out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0.year, rng)
+            out.conversion_yuan = self.conversion_yuan
         if m0.month == SPRING_MONTH + 1:
             # prices have their own stream: the same seasons under every policy (CRN)
             self.draw_price(price_rng if price_rng is not None else rng)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.model.archive import village_ranks
+from sim.model.books import LEVERS
 from sim.model.facility import Facility
 from sim.model.farming import Farming
 from sim.model.households import NO_EMPLOYER, HouseholdState
@@ -35,13 +36,11 @@ class MonthState(Protocol):
     workshop_village: np.ndarray
     household_group: np.ndarray
     _income: np.ndarray
+    _flow_income: float
 
 POLLUTANTS = ("cod", "nh3n", "tp")
 SOURCES = ("households", "tourists", "livestock", "farmland", "rubbish", "industry")
 """The villages' load sources other than workshops, in the township table's order."""
-LEVERS = ("closures", "shared_facility", "ecotourism", "manure_retrofit", "coculture",
-          "forest_economy", "points_scheme", "cleanup", "councils", "rural_sewage")
-"""The levers whose spending the township table shows one by one."""
 
 
 def _load_columns(source: str) -> tuple[str, ...]:
@@ -207,6 +206,7 @@ def record_month(town: MonthState, m0: date, days: int, work: Any, visitors: Any
         workshops_connected=status.count(Treatment.CONNECTED),
         workshop_jobs=int(jobs_v.sum()), job_seekers=int(seek_v.sum()),
         income_per_capita_yuan=float(inc.sum() / population),
+        income_from_flows_yuan=town._flow_income,
         public_spending_yuan=float(sum(spending.values())),
         **{column: float(spending.get(lever, 0.0))
            for column, lever in zip(SPENDING_COLUMNS, LEVERS, strict=True)},

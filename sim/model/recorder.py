@@ -1,11 +1,10 @@
 """Record rows of scalars (never references to live state); build DataFrames once at the end.
 
-Also the public-spending ledger and the dated event log that levers and agents write to.
+Also the dated event log that levers and agents write to (the money is in `sim.model.books`).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -304,30 +303,3 @@ class EventLog:
             **text,
             "value": np.array(value, dtype=float),
         })
-
-
-class Ledger:
-    """Public spending by lever, entered at the day it is paid (possibly scheduled ahead).
-
-    Entries are kept in the order they were made (sums add them in that order) and indexed by
-    day, so a month's books read only that month's entries."""
-
-    def __init__(self) -> None:
-        self._entries: list[tuple[float, float, str]] = []
-        self._by_time: list[tuple[float, int]] = []  # (t, entry number), sorted
-
-    def spend(self, t: float, yuan: float, lever: str) -> None:
-        if yuan < 0:
-            raise ValueError("spending must be non-negative")
-        insort(self._by_time, (t, len(self._entries)))
-        self._entries.append((t, yuan, lever))
-
-    def between(self, t0: float, t1: float) -> dict[str, float]:
-        """Spending with t0 <= t < t1, by lever."""
-        lo = bisect_left(self._by_time, (t0, -1))
-        hi = bisect_left(self._by_time, (t1, -1))
-        out: dict[str, float] = defaultdict(float)
-        for k in sorted(k for _, k in self._by_time[lo:hi]):
-            _, yuan, lever = self._entries[k]
-            out[lever] += yuan
-        return dict(out)

@@ -18,7 +18,7 @@ from sim.model.timebase import day_of, next_month
 from sim.model.township import Township
 from sim.scenario.schema import Scenario
 
-TABLES = ("township", "villages", "sections", "groups", "events", "archive")
+TABLES = ("township", "villages", "sections", "groups", "events", "archive", "ledger")
 
 
 @dataclass
@@ -40,7 +40,8 @@ def run(scenario: Scenario, seed: int, replicate: int = 0, *,
     """
     streams = Streams(seed, replicate)
     town = Township(scenario, streams, per_household_processes)
-    town.env.run(until=day_of(scenario.start_date, next_month(scenario.end_date)) + 0.5)
+    end = day_of(scenario.start_date, next_month(scenario.end_date))  # the last books close
+    town.env.run(until=end + 0.5)
     rec = town.recorder
     rank_villages(rec)
     tables = {
@@ -51,6 +52,7 @@ def run(scenario: Scenario, seed: int, replicate: int = 0, *,
         "events": town.events.frame(scenario.name, replicate),
     }
     tables["archive"] = build_archive(tables["township"], tables["sections"], tables["events"])
+    tables["ledger"] = town.books.ledger.frame(scenario.name, replicate, end)
     meta = {"seed": seed, "replicate": replicate, "streams": streams.entropy(),
             "package_version": __version__}
     return RunResult(scenario=scenario.name, replicate=replicate, seed=seed, tables=tables,

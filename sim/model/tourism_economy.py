@@ -31,6 +31,10 @@ class VisitorsMonth:
     homestays: int
     new_homestays: int
     marketing_yuan: float
+    local_yuan: float = 0.0       # visitors' spending kept in the township
+    wages_yuan: float = 0.0       # of which tourism wages
+    owners_yuan: float = 0.0      # homestay owners' share of the profit (may be < 0)
+    villages_yuan: float = 0.0    # the host villages' share (may be < 0)
 
 
 class TourismEconomy:
@@ -110,10 +114,13 @@ class TourismEconomy:
         night_share = res.night_revenue_yuan / res.revenue_yuan if res.revenue_yuan > 0 else 0.0
         night_profit = profit * night_share
         private = self._private_beds
+        owners = 0.0
         if st.beds > 0 and self.owners.size:
             # owners are distinct households (`_add_homestays`), so plain fancy indexing adds
             # each share once, as np.add.at would, and faster
-            hh.extra_yuan[self.owners] += night_profit * self.owner_beds / st.beds
+            shares = night_profit * self.owner_beds / st.beds
+            hh.extra_yuan[self.owners] += shares
+            owners = float(shares.sum())
         collective = profit - (night_profit * private / st.beds if st.beds > 0 else 0.0)
         pay_villages(hh, collective, self.host)
         opened = 0
@@ -130,4 +137,5 @@ class TourismEconomy:
             result=res, tourist_kg_per_day=tourist, visits_by_village=res.visits * self.host,
             revenue_by_village=res.revenue_yuan * self.host, jobs=jobs,
             beds=st.beds, homestays=st.homestays, new_homestays=opened,
-            marketing_yuan=st.marketing_yuan_per_year / 12.0)
+            marketing_yuan=st.marketing_yuan_per_year / 12.0, local_yuan=local,
+            wages_yuan=wage * jobs, owners_yuan=owners, villages_yuan=collective)

@@ -7,7 +7,7 @@ levers (at their own dates) and the plant's outages (at random times).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ import numpy as np
 import simpy
 
 from sim.model import levers
+from sim.model.books import Books
 from sim.model.facility import Facility, PlantState
 from sim.model.farming import Farming
 from sim.model.households import (
@@ -29,7 +30,7 @@ from sim.model.households import (
 from sim.model.life import Life, rubbish_score
 from sim.model.livestock import LivestockHooks
 from sim.model.record import declare_fixed_columns, household_groups, record_month
-from sim.model.recorder import EventLog, Ledger, Recorder
+from sim.model.recorder import EventLog, Recorder
 from sim.model.residents import Residents
 from sim.model.river import (
     FlowModel,
@@ -60,7 +61,7 @@ from sim.model.world import build_villages
 from sim.scenario.schema import Scenario, Treatment
 from sim.scenario.tourism import Investment
 
-TABLES = ("township", "villages", "sections", "groups", "events", "archive")
+TABLES = ("township", "villages", "sections", "groups", "events", "archive", "ledger")
 
 
 def _books_close(env: simpy.Environment, delay: float) -> simpy.Event:
@@ -86,7 +87,8 @@ class Township:
         self.env = simpy.Environment()
         self.recorder = Recorder(scenario.name, streams.replicate)
         self.events = EventLog()
-        self.ledger = Ledger()
+        self.books = Books(scenario.start_date, scenario.budget.yuan_per_year,
+                           scenario.end_date.year, self.log_event, self._at)
         self.villages = build_villages(scenario)
         declare_fixed_columns(self.recorder, self.villages, scenario.river.sections)
         layout = streams("layout")
@@ -109,7 +111,7 @@ class Township:
                                          dtype=np.intp)
         self.tourism = TourismEconomy(scenario, self.villages, self.households, layout)
         self.farming = Farming(scenario, self.villages, self.households, self.env,
-                               LivestockHooks(self.env, self.log_event, self.spend), layout,
+                               LivestockHooks(self.env, self.log_event, self.books), layout,
                                streams)
         self.life = Life(scenario, self.villages, self.households, streams("life"))
         self.residents = Residents(scenario, self.villages, self.households)
@@ -136,6 +138,7 @@ class Township:
         self._month_event: simpy.Event | None = None
         self._sample_t = 0.0  # this month's sampling day (set when workshops settle)
         self._income = np.zeros(self.households.count)
+        self._flow_income = 0.0
         self._level = 1.0
         if per_household_processes:
             for i in range(self.households.count):
@@ -158,8 +161,12 @@ class Township:
         agent.log.set(t, Treatment.CLOSED)
         laid_off = lay_off(self.households, agent.index)
         if compensation_yuan > 0:
-            self.spend(t, compensation_yuan, "closures")
-            self.households.extra_yuan[agent.owner] += compensation_yuan
+            owner, extra = agent.owner, self.households.extra_yuan
+
+            def credit(_: float, share: float) -> None:
+                extra[owner] += compensation_yuan * share
+
+            self.pay(t, "compensation", compensation_yuan, credit)
         self.log_event(t, "closure", agent.id, f"{reason}; {laid_off} workers laid off",
                        compensation_yuan)
 
@@ -170,8 +177,7 @@ class Township:
 
     def invest(self, inv: Investment) -> None:
         self.tourism.invest(inv, self.streams("tourism_jobs"))
-        if inv.cost_yuan > 0:
-            self.spend(self.env.now, inv.cost_yuan, "ecotourism")
+        self.pay(self.env.now, "tourism_investment", inv.cost_yuan)
         self.log_event(self.env.now, "investment", inv.kind,
                        f"+{inv.beds} beds, +{inv.trail_visitors_per_day:g} trail/day, "
                        f"+{inv.appeal_share:g} appeal", inv.cost_yuan)
@@ -185,11 +191,21 @@ class Township:
         capex = works.capex_yuan(kind, int(hh.per_village(nv)[village]),
                                  float(hh.persons_by_village(nv)[village]), self.scenario.sewage)
         if capex > 0:
-            self.spend(self.env.now, capex, "rural_sewage")
+            self.pay(self.env.now, "sewage_capex", capex)
         self.log_event(self.env.now, f"sewage_{kind}", self.villages.names[village], "", capex)
 
-    def spend(self, t: float, yuan: float, lever: str) -> None:
-        self.ledger.spend(t, yuan, lever)
+    def pay(self, t: float, item: str, yuan: float,
+            on_paid: Callable[[float, float], None] | None = None) -> None:
+        """The township pays `yuan` for lever item `item` (`sim.model.books.ITEMS`) at `t`,
+        within its budget; `on_paid(t, share)` credits the payee with the share paid then."""
+        self.books.pay(t, item, yuan, on_paid)
+
+    def _at(self, t: float, act: Callable[[float], None]) -> None:
+        """Call `act(t)` at time `t` (a payment deferred to a later year)."""
+        def wait() -> Generator[simpy.events.Event, Any, None]:
+            yield self.env.timeout(max(0.0, t - self.env.now))
+            act(self.env.now)
+        self.env.process(wait())
 
     def log_event(self, t: float, kind: str, subject: str, detail: str = "",
                   value: float = float("nan")) -> None:
@@ -213,18 +229,18 @@ class Township:
             self._level = income_index(self.scenario.income, m0.year + (m0.month - 0.5) / 12.0)
             work = self._settle_workshops(t0, t1)
             fields = self.farming.month(m0, t0, t1, self._level, self.streams("farming"))
-            for lever, yuan in fields.spending.items():
-                if yuan > 0:
-                    self.spend(t0, yuan, lever)
             visitors = self.tourism.month(m0, self._level, self.streams("tourism"),
                                           self.streams("tourism_jobs"))
+            self._book_tourism(t0, visitors)
             if visitors.new_homestays:
                 invested = visitors.new_homestays * self.scenario.tourism.homestay_investment_yuan
                 self.log_event(t1 - 1, "homestays_opened", "tourism",
-                               f"{visitors.new_homestays} new, private investment (yuan)",
+                               f"{visitors.new_homestays} new, paid by their owners (yuan)",
                                invested)
-            if visitors.marketing_yuan > 0:
-                self.spend(t0, visitors.marketing_yuan, "ecotourism")
+                self.books.post(t1 - 1, "homestay_investment", invested)
+            self.pay(t0, "marketing", visitors.marketing_yuan)
+            # what the month's money flows brought households, about to join their income
+            self._flow_income = float(self.households.extra_yuan.sum())
             if self.per_household_processes:
                 self._month_event, event = self.env.event(), self._month_event
                 assert event is not None
@@ -237,6 +253,26 @@ class Township:
                     self.streams("income").standard_normal(hh.count),
                     self.streams("jobs").random(hh.count))
             self._river_and_record(m0, t0, t1, work, visitors, fields)
+
+    def _book_tourism(self, t0: float, visitors: Any) -> None:
+        """Visitors' spending through the local tourism trade to households and outside."""
+        post, post_signed = self.books.post, self.books.post_signed
+        post(t0, "visitor_spending", visitors.result.revenue_yuan)
+        post(t0, "tourism_leakage", visitors.result.revenue_yuan - visitors.local_yuan)
+        post(t0, "tourism_wages", visitors.wages_yuan)
+        post_signed(t0, "homestay_profit", visitors.owners_yuan)
+        post_signed(t0, "village_tourism_profit", visitors.villages_yuan)
+
+    def _book_life(self, t0: float, spending: dict[str, float]) -> None:
+        """Points (redeemed for goods at once), clean-up and councils, paid by the township."""
+        books = self.books
+        for item, yuan in spending.items():
+            if item == "points":
+                def redeem(t: float, share: float, yuan: float = yuan) -> None:
+                    books.post(t, "points_goods", yuan * share)
+                self.pay(t0, item, yuan, redeem)
+            else:
+                self.pay(t0, item, yuan)
 
     def _household_process(self, i: int) -> Generator[simpy.events.Event, Any, None]:
         """Reference variant: household `i` as its own process (see `sim.bench`)."""
@@ -265,6 +301,15 @@ class Township:
             down / (up + down) if up + down > 0 else 0.0,
             fac.log.at(self._sample_t) == PlantState.DOWN, self._workshop_memo)
         work.down_days = down
+        post = self.books.post
+        post(t0, "workshop_sales", work.sales_yuan)
+        post(t0, "treatment_fee", work.fees_yuan)
+        post(t0, "self_treatment", work.self_treatment_yuan)
+        post(t0, "plant_costs", work.plant_cost_yuan)
+        gains = sum(p for _, p in work.profits if p > 0)
+        losses = sum(-p for _, p in work.profits if p < 0)
+        post(t0, "workshop_profit", gains)
+        self.books.post_signed(t0, "workshop_profit", -losses)
         hh = self.households
         limit = sc.workshop_rules.loss_months_before_closing
         workshops = self.workshops
@@ -291,12 +336,10 @@ class Township:
                                   days, sc.sewage)
         hh_rate = untreated - works.removed_kg_per_day
         if works.running_yuan > 0:
-            self.spend(t0, works.running_yuan, "rural_sewage")
+            self.pay(t0, "sewage_running", works.running_yuan)
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
                                self.farming.paddy.farming, self.streams("life"))
-        for lever, yuan in life.spending.items():
-            if yuan > 0:
-                self.spend(t0, yuan, lever)
+        self._book_life(t0, life.spending)
         villages_rate = (hh_rate + visitors.tourist_kg_per_day + fields.livestock_kg_per_day
                          + fields.farmland_kg_per_day + life.rubbish_kg_per_day
                          + life.industry_kg_per_day)
@@ -328,7 +371,8 @@ class Township:
             life.resolve_share, life.unresolved_v, life.polluter_v, self._income, self._level,
             self.streams("survey"))
         record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
-                     q_exit, q, samples, mean_c, cls, ok, self.ledger.between(t0, t1),
+                     q_exit, q, samples, mean_c, cls, ok,
+                     self.books.ledger.spending_between(t0, t1),
                      int(self._sample_t - t0) + 1, (do, mean_do, smelly), works)
 
 

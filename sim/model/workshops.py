@@ -115,6 +115,7 @@ class WorkshopMonth:
     fees_yuan: float = 0.0
     self_treatment_yuan: float = 0.0
     plant_cost_yuan: float = 0.0
+    sales_yuan: float = 0.0         # open workshops' revenue × margin (before treatment)
     down_days: float = 0.0
     savings: list[float] = field(default_factory=list)
     profits: list[tuple[int, float]] = field(default_factory=list)  # (agent index, yuan)
@@ -128,7 +129,8 @@ class WorkshopMonth:
             connected_m3=self.connected_m3, overflow_share=self.overflow_share,
             fee_yuan_per_m3=self.fee_yuan_per_m3, fees_yuan=self.fees_yuan,
             self_treatment_yuan=self.self_treatment_yuan, plant_cost_yuan=self.plant_cost_yuan,
-            down_days=self.down_days, savings=self.savings.copy(), profits=self.profits.copy())
+            sales_yuan=self.sales_yuan, down_days=self.down_days, savings=self.savings.copy(),
+            profits=self.profits.copy())
 
 
 class SettlementMemo:
@@ -276,7 +278,10 @@ def _settle(memo: SettlementMemo, t0: float, t1: float, sample_t: float, costs: 
             out.savings.append(1.0 - out.fee_yuan_per_m3 / self_unit)
         open_days = float(d_dis[k]) + d_s + d_c
         if open_days > 0:
-            out.profits.append((a.index, a.monthly_profit_yuan(open_days, int(days), fee + own)))
+            profit = a.monthly_profit_yuan(open_days, int(days), fee + own)
+            s = a.spec
+            out.sales_yuan += s.revenue_yuan_per_month * s.margin_share * (open_days / int(days))
+            out.profits.append((a.index, profit))
     index = memo.index
     raw, keep = memo.raw, memo.keep
     out.loads_kg[index] = raw * (d_dis[:, None] + d_self[:, None] * keep[None, :])

@@ -4,6 +4,7 @@
 `tourism`),
 `params` (the `param` helper: default, plausible range, source), `load` (scenario files,
 `extends`, `--set`), `yamlfile` (one YAML file read, bounded and strict), `uncertainty`
-(declarations of uncertain parameters), `paramdoc` (the parameter table).
+(declarations of uncertain parameters), `budget` (the yearly budget) and `plan`
+(the spending a scenario fixes in advance, checked against it), `paramdoc` (the parameter table).
 Imports nothing else of greensim but `sim.errors`.
 """

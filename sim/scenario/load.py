@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from sim.errors import ScenarioError
 from sim.scenario.params import NAME_RULE, folder_key, is_safe_name
+from sim.scenario.plan import over_budget
 from sim.scenario.schema import Scenario
 from sim.scenario.uncertainty import P_EPS, leaf_types, locate
 from sim.scenario.yamlfile import DuplicateKeyError, parse, read_text
@@ -243,8 +244,20 @@ def validate_mapping(data: Mapping[str, Any], source: str) -> Scenario:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(_format_validation(source, exc)) from None
+    _check_budget(scenario, source)
     _check_draws(scenario, source)
     return scenario
+
+
+def _check_budget(scenario: Scenario, source: str) -> None:
+    """A plan over the budget (mode `error`) is refused, naming the year and the over-spend."""
+    over = over_budget(scenario)
+    if over is not None:
+        year, planned, limit = over
+        raise ScenarioError(
+            f"{source}: budget.yuan_per_year: the levers' plan spends {planned:,.0f} yuan in "
+            f"{year}, {planned - limit:,.0f} over the budget of {limit:,.0f} a year; expected a "
+            f"plan within the budget (or budget.mode: defer, to pay the rest in later years)")
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from sim.scenario.budget import Budget
 from sim.scenario.params import TAGS
 from sim.scenario.schema import Levers, Scenario
 
@@ -62,6 +63,11 @@ def parameter_table() -> str:
               "Settings without a default are required when the lever is given.", "",
               "| key path | default | meaning and source |", "|---|---|---|"]
     lines += ["| " + " | ".join(r) + " |" for r in lever_rows()]
+    lines += ["", "## Budget", "",
+              "The township's yearly budget for lever spending (model.md §7.20): no limit unless "
+              "`budget.yuan_per_year` is given.", "",
+              "| key path | default | meaning and source |", "|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in setting_rows(Budget, "budget")]
     return "\n".join(lines) + "\n"
 
 
@@ -77,20 +83,26 @@ def lever_rows() -> list[list[str]]:
     rows: list[list[str]] = []
     for lever, info in Levers.model_fields.items():
         model = _model_of(info.annotation)
-        if model is None:
-            continue
-        for name, field in model.model_fields.items():
-            if field.default is PydanticUndefined and field.default_factory is None:
-                shown = "required"
-            elif field.default_factory is not None:
-                shown = str(field.default_factory())  # type: ignore[call-arg]
-            else:
-                shown = str(field.default)
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            text = str(extra.get("x-source") or field.description or "").replace("|", "/")
-            if extra.get("x-tag"):
-                text = f"[{extra['x-tag']}] {text}"
-            rows.append([f"`levers.{lever}.{name}`", shown.replace("|", "/"), text])
+        if model is not None:
+            rows += setting_rows(model, f"levers.{lever}")
+    return rows
+
+
+def setting_rows(model: type[BaseModel], prefix: str) -> list[list[str]]:
+    """One row per setting of section `model` at key path `prefix`: key, default, meaning."""
+    rows: list[list[str]] = []
+    for name, field in model.model_fields.items():
+        if field.default is PydanticUndefined and field.default_factory is None:
+            shown = "required"
+        elif field.default_factory is not None:
+            shown = str(field.default_factory())  # type: ignore[call-arg]
+        else:
+            shown = str(field.default)
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        text = str(extra.get("x-source") or field.description or "").replace("|", "/")
+        if extra.get("x-tag"):
+            text = f"[{extra['x-tag']}] {text}"
+        rows.append([f"`{prefix}.{name}`", shown.replace("|", "/"), text])
     return rows
 
 

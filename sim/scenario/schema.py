@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sim.scenario.budget import Budget
 from sim.scenario.farms import (
     Coculture,
     ForestEconomy,
@@ -328,6 +329,7 @@ class Scenario(Frozen):
     satisfaction: Satisfaction = Satisfaction()
     investors: Investors = Investors()
     levers: Levers = Levers()
+    budget: Budget = Budget()
     uncertainties: Uncertainties = ()
 
     @field_validator("uncertainties")
