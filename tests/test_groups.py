@@ -5,6 +5,7 @@ households in a policy and its base."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,8 @@ def pair() -> dict[str, dict[str, pd.DataFrame]]:
         scenario = load_scenario(SCENARIOS / f"{name}.yaml", UNTIL)
         results = [run(scenario, 11, r) for r in range(2)]
         out[name] = {t: pd.concat([r.tables[t] for r in results], ignore_index=True)
-                     for t in ("township", "villages", "sections", "events", "groups")}
+                     for t in ("township", "villages", "sections", "events", "groups",
+                                "households")}
     return out
 
 
@@ -106,3 +108,34 @@ def test_the_note_counts_layoffs_and_who_still_seeks(
     assert seeking is not None and seeking >= 0
     note = winners_note([base, policy], Tr("en"))
     assert f"closures laid off {expected:,.0f} workers" in note
+
+
+def test_households_better_and_worse_off_and_the_cost_of_each(
+        pair: dict[str, dict[str, pd.DataFrame]], tmp_path: Path) -> None:
+    """Each household is paired with itself under the base over the whole run: the note counts
+    those with ≥ 1 % more and ≥ 1 % less income (means over replicates), and divides the extra
+    public spending (present value, from each folder's outcomes) by those better off, with a
+    paired interval; a household table whose incomes match the base's gives none better off."""
+    from sim.report.winners import household_changes
+
+    base, policy = (_run_data(n, pair[n]) for n in ("no_transition", "as_reported"))
+    for name in ("no_transition", "as_reported"):
+        folder = tmp_path / name
+        folder.mkdir()
+        pd.DataFrame({"replicate": [0, 1], "public_spending_npv_yuan": (
+            [0.0, 0.0] if name == "no_transition" else [9e6, 11e6])}).to_parquet(
+            folder / "outcomes.parquet")
+    base = dataclasses.replace(base, folder=tmp_path / "no_transition",
+                               households=pair["no_transition"]["households"])
+    policy = dataclasses.replace(policy, folder=tmp_path / "as_reported",
+                                 households=pair["as_reported"]["households"])
+    found = household_changes(base, policy)
+    assert found is not None and found.n == len(pair["as_reported"]["households"]) // 2
+    b = pair["no_transition"]["households"].set_index(["replicate", "household"])["income_yuan"]
+    p = pair["as_reported"]["households"].set_index(["replicate", "household"])["income_yuan"]
+    better = ((p - b) / b >= 0.01).groupby(level="replicate").sum()
+    assert found.better == pytest.approx(better.mean()) and found.better > 0
+    assert found.cost is not None
+    assert found.cost.value == pytest.approx(10e6 / better.mean())
+    same = household_changes(base, dataclasses.replace(policy, households=base.households))
+    assert same is not None and same.better == same.worse == 0

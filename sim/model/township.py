@@ -61,7 +61,8 @@ from sim.model.world import build_villages
 from sim.scenario.schema import Scenario, Treatment
 from sim.scenario.tourism import Investment
 
-TABLES = ("township", "villages", "sections", "groups", "events", "archive", "ledger")
+TABLES = ("township", "villages", "sections", "groups", "households", "events", "archive",
+          "ledger")
 
 
 def _books_close(env: simpy.Environment, delay: float) -> simpy.Event:
@@ -138,6 +139,7 @@ class Township:
         self._month_event: simpy.Event | None = None
         self._sample_t = 0.0  # this month's sampling day (set when workshops settle)
         self._income = np.zeros(self.households.count)
+        self.income_total = np.zeros(self.households.count)  # each household's, so far
         self._flow_income = 0.0
         self._level = 1.0
         if per_household_processes:
@@ -370,6 +372,7 @@ class Township:
             rubbish_score(life, sc.rubbish.legacy_t_at_start), life.participants,
             life.resolve_share, life.unresolved_v, life.polluter_v, self._income, self._level,
             self.streams("survey"))
+        self.income_total += self._income
         record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
                      q_exit, q, samples, mean_c, cls, ok,
                      self.books.ledger.spending_between(t0, t1),

@@ -17,9 +17,10 @@ REQUIRED_COLUMNS = MappingProxyType({
     "events": ("replicate", "date", "kind", "subject", "detail"),
     "archive": ("replicate", "date", "year"),
     "groups": (*_KEYS, "group", "income_per_capita_yuan"),
+    "households": ("replicate", "household", "income_yuan"),
 })
 # read when present; None when the folder (an older one) lacks them
-OPTIONAL_TABLES: tuple[str, ...] = ("archive", "groups")
+OPTIONAL_TABLES: tuple[str, ...] = ("archive", "groups", "households")
 
 
 class ReportError(ValueError):
@@ -39,6 +40,7 @@ class RunData:
     events: pd.DataFrame
     archive: pd.DataFrame | None = None  # the yearly ecological archive (older folders lack it)
     groups: pd.DataFrame | None = None  # income by household group (older folders lack it)
+    households: pd.DataFrame | None = None  # each household's income over the run (likewise)
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
@@ -52,6 +54,8 @@ def _read_table(folder: Path, name: str) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS[name] if c not in frame.columns]
     if missing:
         raise ReportError(f"run folder {folder}: {path.name} lacks column(s) {', '.join(missing)}")
+    if "date" not in frame.columns:
+        return frame
     try:
         return frame.assign(date=pd.to_datetime(frame["date"]))
     except (TypeError, ValueError) as exc:
@@ -80,4 +84,15 @@ def load_run(folder: Path) -> RunData:
     return RunData(folder=folder, name=meta["scenario"], meta=meta, **tables, **optional)
 
 
-__all__ = ["OPTIONAL_TABLES", "REQUIRED_COLUMNS", "TABLES", "ReportError", "RunData", "load_run"]
+def read_outcomes(folder: Path) -> pd.DataFrame | None:
+    """The folder's per-replicate outcomes (`outcomes.parquet`, whole run), None if absent or
+    unreadable (the report then leaves out what needs them)."""
+    path = Path(folder) / "outcomes.parquet"
+    try:
+        return pd.read_parquet(path) if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+__all__ = ["OPTIONAL_TABLES", "REQUIRED_COLUMNS", "TABLES", "ReportError", "RunData", "load_run",
+           "read_outcomes"]

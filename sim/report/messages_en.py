@@ -272,6 +272,11 @@ MESSAGES: dict[str, str] = {
                 "sources are the township's income from each, per person.",
     "win.count": "{policy}: {worse} of {n} villages clearly worse off, {better} clearly "
                  "better off.",
+    "win.households": "{policy}: over the whole run, {better} of {n} households ({better_share}) "
+                      "have at least 1 % more income than the same households under {base}, "
+                      "{worse} ({worse_share}) at least 1 % less (means over replicates); extra "
+                      "public spending per household better off: {cost}.",
+    "win.cost": "{cost} yuan",
     "win.jobs": "{policy}: closures laid off {laid} workers (mean over replicates); at the end "
                 "of {year}, {seeking} people were still looking for a job ({base}: "
                 "{seeking_base}); those who found one earn a new job's wage (the workshop "
@@ -300,9 +305,8 @@ MESSAGES: dict[str, str] = {
                  "{rate} a year (HM Treasury Green Book; `greensim compare --discount-rate` for "
                  "another rate). Mean [95 % interval] over replicates, differences paired by "
                  "replicate; the cost per tonne has a paired BCa bootstrap interval and is not "
-                 "defined when the tonnes avoided are not clearly above zero. The cost per "
-                 "household better off needs household-group incomes, which the tables do not "
-                 "hold yet.",
+                 "defined when the tonnes avoided are not clearly above zero. The extra spending "
+                 "per household better off is under 'Who wins and who loses'.",
     # river schematic
     "fig.river": "The river: sections, villages and workshops year by year",
     "fig.river.note": "The river from its upstream end (km 0) down through the township, one "

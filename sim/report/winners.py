@@ -7,16 +7,19 @@ numbers) with its 95 % interval.
 
 from __future__ import annotations
 
+import math
+import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.analysis.stats import paired_ci
+from sim.analysis.stats import RatioEstimate, format_interval, paired_ci, paired_ratio
 from sim.report.cards import VERDICT_COLOURS, VERDICT_KEYS, card_year
-from sim.report.data import RunData
+from sim.report.data import RunData, read_outcomes
 from sim.report.i18n import Tr
 
 SOURCES = ("rice", "coculture", "livestock", "forest")
@@ -168,6 +171,47 @@ def seeking_at_end(run: RunData, year: int) -> float | None:
     return float(rows["job_seekers"].mean()) if len(rows) else None
 
 
+MATERIAL_SHARE = 0.01
+"""A household is better (worse) off when its income over the run is at least 1 % above
+(below) the same household's under the base: smaller differences are noise-sized effects of
+money spread thinly over many households, not a change anyone would notice."""
+
+
+@dataclass(frozen=True)
+class Households:
+    """Households better and worse off over the run, per replicate means, and the extra public
+    spending (present value) per household better off with its paired interval."""
+
+    n: int
+    better: float
+    worse: float
+    cost: RatioEstimate | None
+
+
+def household_changes(base: RunData, policy: RunData) -> Households | None:
+    """Pair each household with itself under the base (same seed, same households) over the
+    whole run; None when either folder lacks the households table."""
+    if base.households is None or policy.households is None:
+        return None
+    keys = ["replicate", "household"]
+    both = base.households.set_index(keys)["income_yuan"].to_frame("base").join(
+        policy.households.set_index(keys)["income_yuan"].rename("policy"), how="inner")
+    if both.empty:
+        return None
+    change = (both["policy"] - both["base"]) / both["base"].abs().where(both["base"] != 0)
+    by_rep = pd.DataFrame({"better": change >= MATERIAL_SHARE,
+                           "worse": change <= -MATERIAL_SHARE}).groupby(level="replicate").sum()
+    n = int(both.groupby(level="replicate").size().iloc[0])
+    cost = None
+    outcomes = [read_outcomes(r.folder) for r in (base, policy)]
+    if all(o is not None and "public_spending_npv_yuan" in o.columns for o in outcomes):
+        b, p = (typing.cast(pd.DataFrame, o).set_index("replicate")["public_spending_npv_yuan"]
+                for o in outcomes)
+        extra = (p - b).reindex(by_rep.index)
+        cost = paired_ratio(extra.to_numpy(), by_rep["better"].to_numpy(dtype=float))
+    return Households(n, float(by_rep["better"].mean()), float(by_rep["worse"].mean()), cost)
+
+
 def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
     """The note under the figure: what it shows, and how many villages are clearly worse or
     better off for each policy."""
@@ -183,6 +227,22 @@ def winners_note(runs: Sequence[RunData], tr: Tr) -> str:
         better = int((v["verdict"] == "better").sum())
         parts.append(tr("win.count", policy=tr.name("scenario", p.name), worse=worse,
                         better=better, n=len(v)))
+    for p in runs[1:]:
+        found = household_changes(runs[0], p)
+        if found is None:
+            continue
+        cost = tr("cost.not_defined")
+        if found.cost is not None and math.isfinite(found.cost.value):
+            # per household: 万元 with two decimals in Chinese, whole yuan in English
+            scale, fmt = (1e4, "{:,.2f}") if tr.lang == "zh" else (1.0, "{:,.0f}")
+            cost = tr("win.cost", cost=format_interval(found.cost.value / scale,
+                                                       found.cost.low / scale,
+                                                       found.cost.high / scale, fmt))
+        parts.append(tr("win.households", policy=tr.name("scenario", p.name),
+                        base=tr.name("scenario", runs[0].name), n=f"{found.n:,}",
+                        better=f"{found.better:,.0f}", worse=f"{found.worse:,.0f}",
+                        better_share=f"{found.better / found.n:.0%}",
+                        worse_share=f"{found.worse / found.n:.0%}", cost=cost))
     for p in runs[1:]:
         seeking, seeking_base = seeking_at_end(p, year), seeking_at_end(runs[0], year)
         laid = laid_off(p)
