@@ -159,22 +159,33 @@ def _plain_ledger(want_night: np.ndarray, persons: np.ndarray, beds: float, carr
     return guests, nights, refused, left, crowd_sum, carry
 
 
-class _Recording:
-    """Wraps a scipy distribution so the counts tourism_month draws are kept."""
-
-    def __init__(self, dist: Any, draws: list[np.ndarray]) -> None:
-        self.dist, self.draws = dist, draws
-
-    def ppf(self, u: np.ndarray, *args: Any) -> np.ndarray:
-        self.draws.append(self.dist.ppf(u, *args))
-        return self.draws[-1]
-
-
 def _record(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
+    """Keep the counts tourism_month draws (its inverse CDFs wrapped)."""
     draws: list[np.ndarray] = []
-    monkeypatch.setattr(tourists, "poisson", _Recording(poisson, draws))
-    monkeypatch.setattr(tourists, "binom", _Recording(binom, draws))
+
+    def keep(fn: Any) -> Any:
+        def wrapped(*args: Any) -> np.ndarray:
+            draws.append(fn(*args))
+            return draws[-1]
+        return wrapped
+
+    monkeypatch.setattr(tourists, "poisson_ppf", keep(tourists.poisson_ppf))
+    monkeypatch.setattr(tourists, "binomial_ppf", keep(tourists.binomial_ppf))
     return draws
+
+
+def test_inverse_cdfs_agree_with_scipy_stats() -> None:
+    """The paired draws' inverse CDFs equal scipy.stats' poisson.ppf and binom.ppf, zero means
+    and zero trials included."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        u = rng.random(31)
+        mean = rng.choice([0.0, 0.01, 0.5, 3, 20, 200, 5000]) * rng.random(31) * (
+            rng.random(31) > 0.2)
+        n = np.floor(rng.random(31) * rng.choice([0, 1, 5, 50, 2000]))
+        np.testing.assert_array_equal(tourists.poisson_ppf(u, mean), poisson.ppf(u, mean))
+        np.testing.assert_array_equal(tourists.binomial_ppf(u, n, 0.12),
+                                      binom.ppf(u, n.astype(np.int64), 0.12))
 
 
 def test_bed_ledger_shortcuts_keep_the_books(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.oxygen import do_saturation_mg_l, reach_deficit, reaeration_per_day
+from sim.model.oxygen import do_saturation_mg_l, reaeration_per_day
 from sim.model.standards import water_class
 from sim.model.workshops import as_array
 from sim.scenario.schema import River
@@ -169,31 +169,59 @@ def deficit_mg_l(river: River, net: Network, hyd: Hydraulics, k_per_day: np.ndar
     Carried node by node as fluxes (g/s): loads join at their node; over each reach the CBOD
     (bod_u_per_cod × COD) and the nitrogenous demand (4.57 × NH3-N) decay at the COD and NH3-N
     rates and draw the deficit up, the bed's oxygen demand adds SOD/H, reaeration pulls it back
-    (`sim.model.oxygen.reach_deficit`). Clean lateral inflow (saturated) dilutes the deficit
-    as it dilutes the loads. The upstream inflow enters saturated."""
-    g = loads_kg_per_day * GRAMS_PER_S_PER_KG_PER_DAY
-    cod = np.bincount(net.source_node, weights=g[:, 0], minlength=net.node_km.size).tolist()
-    nh3 = np.bincount(net.source_node, weights=g[:, 1], minlength=net.node_km.size).tolist()
+    (the exact reach solution `sim.model.oxygen.reach_deficit`). Clean lateral inflow
+    (saturated) dilutes the deficit as it dilutes the loads. The upstream inflow enters
+    saturated."""
+    return deficits_mg_l(river, net, hyd, k_per_day, loads_kg_per_day)[0]
+
+
+def deficits_mg_l(river: River, net: Network, hyd: Hydraulics, k_per_day: np.ndarray,
+                  *loads_kg_per_day: np.ndarray) -> list[np.ndarray]:
+    """`deficit_mg_l` for several sets of loads (the month's mean and its sample day) in one
+    pass: each reach's exponentials are worked out once for all sets, then applied to each as
+    `reach_deficit` does (the same operations in the same order)."""
+    nodes = net.node_km.size
+    cods, nh3s = [], []
+    for loads in loads_kg_per_day:
+        g = loads * GRAMS_PER_S_PER_KG_PER_DAY
+        cods.append(np.bincount(net.source_node, weights=g[:, 0], minlength=nodes).tolist())
+        nh3s.append(np.bincount(net.source_node, weights=g[:, 1], minlength=nodes).tolist())
     kd, kn = float(k_per_day[0]), float(k_per_day[1])
     r_c, r_n = river.bod_u_per_cod, river.nitrogen_oxygen_g_per_g
-    out = np.zeros(len(river.sections))
-    fc = fn = fd = 0.0
-    last = net.node_km.size - 1
+    sets = range(len(loads_kg_per_day))
+    out = [np.zeros(len(river.sections)) for _ in sets]
+    fc, fn, fd = [0.0 for _ in sets], [0.0 for _ in sets], [0.0 for _ in sets]
+    last = nodes - 1
     node_flow, is_section = hyd.node_flow.tolist(), net.is_section.tolist()
-    days, ka = hyd.reach_days.tolist(), hyd.ka_per_day.tolist()
+    days, kas = hyd.reach_days.tolist(), hyd.ka_per_day.tolist()
     benthic = (hyd.sod_per_day / hyd.depth_m * hyd.reach_flow).tolist()
-    for n in range(last + 1):
-        fc += cod[n]
-        fn += nh3[n]
-        if is_section[n] >= 0:
-            out[is_section[n]] = fd / node_flow[n]
+    for n in range(nodes):
+        section = is_section[n]
+        for s in sets:
+            fc[s] += cods[s][n]
+            fn[s] += nh3s[s][n]
+            if section >= 0:
+                out[s][section] = fd[s] / node_flow[n]
         if n == last:
             break
-        t = days[n]
-        fd = reach_deficit(fd, r_c * fc, r_n * fn, kd, kn, ka[n], benthic[n], t)
-        fc *= math.exp(-kd * t)
-        fn *= math.exp(-kn * t)
+        t, ka = days[n], kas[n]
+        e = math.exp(-ka * t)
+        e_d, e_n = math.exp(-kd * t), math.exp(-kn * t)
+        phi_d = _phi(kd, ka, t, e_d, e)
+        phi_n = _phi(kn, ka, t, e_n, e)
+        bed = benthic[n] * (1.0 - e) / ka
+        for s in sets:
+            fd[s] = fd[s] * e + kd * (r_c * fc[s]) * phi_d + kn * (r_n * fn[s]) * phi_n + bed
+            fc[s] *= e_d
+            fn[s] *= e_n
     return out
+
+
+def _phi(k: float, ka: float, t: float, e_k: float, e_a: float) -> float:
+    """(e^(−k t) − e^(−ka t)) / (ka − k), and t·e^(−k t) when ka = k (as in `oxygen`)."""
+    if abs(ka - k) < 1e-9 * max(ka, 1e-12):
+        return t * e_k
+    return (e_k - e_a) / (ka - k)
 
 
 def dissolved_oxygen_mg_l(deficit: np.ndarray, temp_c: float) -> np.ndarray:

@@ -21,7 +21,7 @@ import holidays as pyholidays
 import numpy as np
 from holidays.countries.china import ChinaStaticHolidays
 from lunardate import LunarDate
-from scipy.stats import binom, poisson
+from scipy import special
 
 from sim.scenario.tourism import Investment, Tourism
 
@@ -187,6 +187,25 @@ def demand_multiplier(state: TourismState, p: Tourism, perceived_class: float) -
     return (1.0 + state.appeal) * river * rep * marketing
 
 
+def poisson_ppf(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The smallest k with P(K ≤ k) ≥ u, K ~ Poisson(mean), elementwise: scipy.stats'
+    `poisson.ppf` without its generic argument handling (the same special functions and
+    correction step; a test checks they agree)."""
+    k = np.ceil(special.pdtrik(u, mean))
+    below = np.maximum(k - 1, 0)
+    return np.asarray(np.where(mean > 0, np.where(special.pdtr(below, mean) >= u, below, k), 0.0))
+
+
+def binomial_ppf(u: np.ndarray, n: np.ndarray, share: float) -> np.ndarray:
+    """The smallest k with P(K ≤ k) ≥ u, K ~ Binomial(n, share), elementwise (as
+    `binom.ppf`; `n` whole numbers)."""
+    trials = n.astype(np.int64)
+    k = np.ceil(special.bdtrik(u, n, share))
+    below = np.maximum(k - 1, 0)
+    return np.asarray(np.where(trials > 0, np.where(
+        special.bdtr(below, trials, share) >= u, below, k), 0.0))
+
+
 def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_elapsed: float,
                   perceived_class: float, price_level: float,
                   rng: np.random.Generator) -> TourismMonth:
@@ -201,9 +220,9 @@ def tourism_month(state: TourismState, p: Tourism, year: int, month: int, years_
     # (numpy's own poisson/binomial consume a number of draws that depends on the mean, so
     # the streams would drift apart), and more demand never gives fewer arrivals on a day.
     u = rng.random((3, w.size))
-    parties = poisson.ppf(u[0], expected / p.party_size_persons * w)
-    persons = parties + poisson.ppf(u[1], parties * (p.party_size_persons - 1.0))
-    want_night = binom.ppf(u[2], persons, p.overnight_share)
+    parties = poisson_ppf(u[0], expected / p.party_size_persons * w)
+    persons = parties + poisson_ppf(u[1], parties * (p.party_size_persons - 1.0))
+    want_night = binomial_ppf(u[2], persons, p.overnight_share)
     beds = float(state.beds)
     carry = min(state.carry_guests, beds)
     guests = nights = refused = left = 0.0

@@ -37,7 +37,7 @@ from sim.model.river import (
     classify,
     concentrations_mg_l,
     decay_rates,
-    deficit_mg_l,
+    deficits_mg_l,
     dissolved_oxygen_mg_l,
     hydraulics,
     network,
@@ -360,9 +360,9 @@ class Township:
         day_c = concentrations_mg_l(river, shares, sample_rate, q)
         sampling = self.streams("sampling")
         samples = sample(day_c, river.sample_log_sd, sampling)
-        mean_do = dissolved_oxygen_mg_l(deficit_mg_l(river, net, hyd, k, month_rate), hyd.temp_c)
-        day_deficit = sample(deficit_mg_l(river, net, hyd, k, sample_rate), river.sample_log_sd,
-                             sampling)
+        mean_deficit, day_deficit = deficits_mg_l(river, net, hyd, k, month_rate, sample_rate)
+        mean_do = dissolved_oxygen_mg_l(mean_deficit, hyd.temp_c)
+        day_deficit = sample(day_deficit, river.sample_log_sd, sampling)
         do = dissolved_oxygen_mg_l(day_deficit, hyd.temp_c)
         cls, ok = classify(samples, do, river.target_class)
         smelly = black_smelly(np.maximum(0.0, do - river.dawn_do_margin_mg_l), samples[:, 1])
