@@ -171,3 +171,26 @@ def test_descriptions_and_axes_in_the_page_language(two_runs: Path) -> None:
     price = {lang: next(t for t in figs[lang]["farms-coculture"].data if t.name and len(t.y))
              for lang in LANGS}
     assert list(price["zh"].y) == pytest.approx([v / 2 for v in price["en"].y])
+
+
+def test_review_fixes_on_the_page(two_runs: Path) -> None:
+    """The title joins the scenarios with 对比 on the Chinese page, the event summary says how
+    many of all are shown, English retrofit amounts are in yuan (not '0.0 M yuan'), and a
+    reload opens the page in the reader's last language (the switch stores it)."""
+    import pandas as pd
+
+    from sim.report.events import events_in_language
+
+    res = CliRunner().invoke(cli, ["report", str(two_runs / "no_transition"),
+                                   str(two_runs / "as_reported"), "--out",
+                                   str(two_runs / "d.html")])
+    assert res.exit_code == 0, res.output
+    page = (two_runs / "d.html").read_text(encoding="utf-8")
+    assert "greensim：维持现状（不转型） 对比 实际做法（按发言所述）" in page
+    assert re.search(r"实际做法（按发言所述）：共\d+条事件，按日期显示前\d+条", page)
+    assert "localStorage.getItem('greensim-lang')" in page
+    row = pd.DataFrame({"date": ["2024-05-01"], "kind": ["retrofit"], "subject": ["F01"],
+                        "detail": ["loan 36100, free equipment 30000"]})
+    assert events_in_language(row, Tr("en"))["detail"].item() == \
+        "loan 36,100 yuan, free equipment 30,000 yuan"
+    assert events_in_language(row, Tr("zh"))["detail"].item() == "贷款3.6万元，免费设备3.0万元"

@@ -54,8 +54,9 @@ def _detail(kind: str, detail: str, tr: Tr) -> str:
         groups[0] = tr.name("event.rule", rule) if rule else tr("event.rule.named")
     if kind == "price_crash" and tr.lang == "zh":
         groups[0] = f"{float(groups[0]) / JIN_PER_KG:.1f}"
-    if kind == "retrofit":
-        groups = [f"{float(g) / tr.money_scale:.1f}" for g in groups]
+    if kind == "retrofit":  # 万元 in Chinese; whole yuan in English (M yuan rounds them to 0)
+        groups = ([f"{float(g) / 1e4:.1f}" for g in groups] if tr.lang == "zh"
+                  else [f"{float(g):,.0f}" for g in groups])
     return tr(key, **{f"v{i}": g for i, g in enumerate(groups)})
 
 

@@ -85,7 +85,8 @@ def key_figures(run: RunData, tr: Tr | None = None) -> dict[str, str]:
     h1 = town[(town["date"] >= "2025-01-01") & (town["date"] < "2025-07-01")]
     if "sections_meeting_target_share" in town.columns and h1["date"].dt.month.nunique() == 6:
         per_rep = h1.groupby("replicate")["sections_meeting_target_share"].mean()
-        share = format_ci(per_rep, "{:.1f} %", bounds=(0.0, 1.0), scale=100)
+        share = format_ci(per_rep, "{:.1f}%" if tr.lang == "zh" else "{:.1f} %",
+                          bounds=(0.0, 1.0), scale=100)
     row[tr("kf.share")] = share
 
     def last_year(column: pd.Series, scale: float, fmt: str,

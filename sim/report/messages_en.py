@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "lang.name": "English",
     "lang.switch": "中文",
     "page.title": "greensim: {names}",
+    "page.title.versus": " vs ",
     "page.base": "Base: {base} ({why}). Every difference below is a policy minus this base.",
     "page.base.first": "the first run folder given; choose another with --base",
     "page.base.chosen": "chosen with --base",
@@ -35,7 +36,7 @@ MESSAGES: dict[str, str] = {
                              "yuan of tourism income in 2025 H1 (docs/calibration.md) and the "
                              "township first in the county's satisfaction survey in 2025.",
     "page.events": "Events (replicate 0, first {n})",
-    "page.events.summary": "{name}: {n} events",
+    "page.events.summary": "{name}: {total} events, the first {n} by date shown",
     "page.sensitivity": "Sensitivity",
     "sens.design": "{kind} design of {points} points × {replicates} replicates on {base}, "
                    "varying {names}. Each point's outcome is the mean of its replicates.",
@@ -86,7 +87,7 @@ MESSAGES: dict[str, str] = {
     "event.detail.investor_refused": "village {v0}",
     "event.detail.outage_start": "{v0} days", "event.detail.outage_end": "{v0} days",
     "event.detail.price_crash": "{v0} yuan/kg",
-    "event.detail.retrofit": "loan {v0} M yuan, free equipment {v1} M yuan",
+    "event.detail.retrofit": "loan {v0} yuan, free equipment {v1} yuan",
     "event.detail.sand_site_closed": "{v0} mu restored",
     "event.detail.homestays_opened": "{v0} new (private investment)",
     "event.subject.facility": "facility", "event.subject.paddy": "paddy",
@@ -305,8 +306,10 @@ MESSAGES: dict[str, str] = {
                  "{rate} a year (HM Treasury Green Book; `greensim compare --discount-rate` for "
                  "another rate). Mean [95 % interval] over replicates, differences paired by "
                  "replicate; the cost per tonne has a paired BCa bootstrap interval and is not "
-                 "defined when the tonnes avoided are not clearly above zero. The extra spending "
-                 "per household better off is under 'Who wins and who loses'.",
+                 "defined when the tonnes avoided are not clearly above zero. It divides all of "
+                 "the package's spending (tourism, clean-up, points and councils included) by "
+                 "the COD kept out, and the tonnes are not discounted. The extra spending per "
+                 "household better off is under 'Who wins and who loses'.",
     # river schematic
     "fig.river": "The river: sections, villages and workshops year by year",
     "fig.river.note": "The river from its upstream end (km 0) down through the township, one "

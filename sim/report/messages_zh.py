@@ -5,6 +5,7 @@ MESSAGES: dict[str, str] = {
     "lang.name": "中文",
     "lang.switch": "English",
     "page.title": "greensim：{names}",
+    "page.title.versus": " 对比 ",
     "page.base": "基准：{base}（{why}）。下文所有差值均为政策情景减去该基准。",
     "page.base.first": "即第一个给出的运行目录；可用 --base 另选",
     "page.base.chosen": "由 --base 指定",
@@ -32,7 +33,7 @@ MESSAGES: dict[str, str] = {
                              "旅游综合收入460万元（见 docs/calibration.md），2025年群众生态满意度"
                              "全县排名第一。",
     "page.events": "事件（第0次重复运行，前{n}条）",
-    "page.events.summary": "{name}：{n}条事件",
+    "page.events.summary": "{name}：共{total}条事件，按日期显示前{n}条",
     "page.sensitivity": "敏感性分析",
     "sens.design": "{kind} 设计：{points} 个设计点 × 每点 {replicates} 次重复运行，基于 {base}，变动参数：{names}。"
                    "每个设计点的结果取其重复运行的平均值。",
@@ -261,7 +262,8 @@ MESSAGES: dict[str, str] = {
     "cost.note": "全期与{base}相比；财政支出按每年{rate}贴现到第一年（英国财政部《绿皮书》；可用 "
                  "`greensim compare --discount-rate` 换用其他贴现率）。各次重复运行的平均值[95%区间]，"
                  "差值按重复运行配对；每吨成本的区间为配对 BCa 自助法区间，减排量不明确大于零时不计算。"
-                 "每多一户受益所多花的财政支出见“谁受益、谁受损”。",
+                 "每吨成本以整套措施的全部财政支出（含生态旅游、清理存量垃圾、积分制和议事会）除以减少的化学需氧量，"
+                 "吨数未贴现。每多一户受益所多花的财政支出见“谁受益、谁受损”。",
     # river schematic
     "fig.river": "河流示意图：逐年的断面、村与小作坊",
     "fig.river.note": "河流自上游起点（0 km）流经全镇，每个情景一幅图；拖动滑块选择年份。断面颜色为该年最差月份的"

@@ -246,7 +246,10 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
     for run in runs:
         table = events_in_language(events_table(run.events), tr)
-        label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table))
+        rep = run.events["replicate"].min() if len(run.events) else 0
+        total = int((run.events["replicate"] == rep).sum())
+        label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table),
+                   total=total)
         parts.append(f"<details><summary>{html.escape(label)}</summary>")
         parts.append(_html_table(header, table.itertuples(index=False)))
         parts.append("</details>")
@@ -326,6 +329,11 @@ function greensimStack(el) {
   Plotly.relayout(el, upd).then(function () { Plotly.Plots.resize(el); });
 }
 window.addEventListener('load', function () {
+  try {  // the reader's last choice of language, where it differs from the page's opening one
+    var saved = localStorage.getItem('greensim-lang');
+    if (saved && saved !== document.documentElement.lang &&
+        document.querySelector('div.lang[data-lang="' + saved + '"]')) greensimLang(saved);
+  } catch (e) {}
   if (window.innerWidth >= 700 || !window.Plotly) return;
   document.querySelectorAll('div.lang:not([hidden]) .js-plotly-plot').forEach(greensimStack);
 });
@@ -394,7 +402,7 @@ def build_report(run_dirs: Sequence[Path], out: Path, *, title: str | None = Non
     for code in LANGS:
         tr = Tr(code)
         shown = [tr.name("scenario", r.name) for r in runs]
-        titles[code] = title or tr("page.title", names=" vs ".join(shown))
+        titles[code] = title or tr("page.title", names=tr("page.title.versus").join(shown))
         notes[code] = tr("page.base", base=tr.name("scenario", base),
                          why=tr("page.base.chosen" if chosen else "page.base.first"))
     page = render_page(titles, runs, sweeps, lang=lang, base_notes=notes)

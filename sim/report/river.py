@@ -404,7 +404,8 @@ def fig_river(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     length = max(lay.length_km for lay in layouts)
     fig.update_yaxes(tickvals=rows, ticktext=[labels[y] for y in rows], showgrid=False,
                      zeroline=False, fixedrange=True, range=[min(rows) - 0.9, max(rows) + 0.8])
-    fig.update_xaxes(range=[-0.04 * length, 1.04 * length], zeroline=False, fixedrange=True)
+    # room for the end sections' labels ("入境断面：Ⅱ类" is wider than its English)
+    fig.update_xaxes(range=[-0.08 * length, 1.08 * length], zeroline=False, fixedrange=True)
     fig.update_xaxes(title_text=tr("river.axis"), row=len(runs), col=1)
     height = PANEL_HEIGHT * len(runs) + 330
     fig.update_layout(  # the legend above the panels: plotly widens the top margin to fit it
