@@ -400,5 +400,49 @@ def bench(replicates: int, repeats: int | None, json_out: Path | None, experimen
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
+@cli.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="The language the page opens in; a switch on every screen shows the other.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True,
+              help="Port to listen on (in use: exit 2).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this machine (loopback) is warned "
+                   "about: pupils' devices could then reach the page.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20250101, show_default=True,
+              help="The seed of every round (the same each round, so years played stay).")
+@click.option("--rounds", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.option("--years-per-round", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.option("--first-year", type=click.IntRange(2024, 2060), default=2024, show_default=True,
+              help="The first year the class decides (the township starts in 2023).")
+@click.option("--budget", type=click.FloatRange(0, 1e6), default=1200.0, show_default=True,
+              help="Budget per round in 万元 (10,000 yuan); measures' running costs come "
+                   "out of it first.")
+@click.option("--replicates", "-n", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="Runs per round (their range is the band on the page); more runs, "
+                   "slower rounds.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@clean_errors
+def classroom(lang: str, port: int, host: str, seed: int, rounds: int, years_per_round: int,
+              first_year: int, budget: float, replicates: int, no_browser: bool) -> None:
+    """Start the classroom: a local web page where a class steers the township round by round
+    (cards with costs, a budget per round), watches the years play out beside what really
+    happened and doing nothing, and debriefs; plus free play. Offline, on 127.0.0.1 by
+    default; Ctrl-C stops it."""
+    from sim.classroom.cards import LessonConfig
+    from sim.classroom.serve import is_loopback, run_classroom
+
+    try:
+        config = LessonConfig(rounds=rounds, years_per_round=years_per_round,
+                              first_year=first_year, budget_wan=budget, seed=seed,
+                              replicates=replicates)
+    except ValueError as exc:
+        raise ScenarioError(f"classroom: {exc}") from None
+    if not is_loopback(host):
+        click.echo(f"warning: --host {host}: the classroom is reachable from other machines "
+                   f"on this network, without a password", err=True)
+    run_classroom(config, host=host, port=port, lang=lang, open_browser=not no_browser,
+                  echo=click.echo)
+
+
 def main() -> None:
     cli(prog_name="greensim")
