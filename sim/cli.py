@@ -377,17 +377,29 @@ def params() -> None:
               help="Instead: the experiment-scale figures (1 vs 2 workers and Dask LocalCluster "
                    "vs process pool, interleaved repeats; then --replicates 20-year runs once; "
                    "use -n 1000 for the issue's target).")
+@click.option("--classroom", "classroom_only", is_flag=True,
+              help="Instead: a classroom round's response (the last, longest round of a "
+                   "lesson: in process, and click to screen in Chromium when there; target "
+                   "2 s).")
 @click.option("--report", "report_only", is_flag=True,
               help="Instead: the time and size of `make run`'s report (both scenarios, "
                    "--replicates default 20, to 2035; targets 10 s and 10 MB).")
 @clean_errors
 def bench(replicates: int, repeats: int | None, json_out: Path | None, experiments: bool,
-          report_only: bool) -> None:
+          classroom_only: bool, report_only: bool) -> None:
     """Time one 20-year run, many replicates, and the per-household-process reference
-    (or, with --experiments, the experiment runner's scaling on workers and Dask)."""
-    from sim.bench import run_benchmarks, run_experiment_benchmarks, run_report_benchmark
+    (or, with --experiments, the experiment runner's scaling on workers and Dask; with
+    --classroom, a classroom round's response; with --report, the report's build)."""
+    from sim.bench import (
+        run_benchmarks,
+        run_classroom_benchmark,
+        run_experiment_benchmarks,
+        run_report_benchmark,
+    )
 
-    if report_only:
+    if classroom_only:
+        figures = run_classroom_benchmark(repeats=repeats or 5, echo=click.echo)
+    elif report_only:
         n = replicates if click.get_current_context().get_parameter_source(
             "replicates") == click.core.ParameterSource.COMMANDLINE else 20
         figures = run_report_benchmark(replicates=n, repeats=repeats or 3, echo=click.echo)

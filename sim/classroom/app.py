@@ -17,7 +17,7 @@ from dash import ALL, Dash, Input, Output, State, callback_context, dcc, html, n
 
 from sim.classroom import screens
 from sim.classroom.cards import CARDS, FREE, free_scenario
-from sim.classroom.engine import Busy, Engine, changes, summarise
+from sim.classroom.engine import REFERENCES, Busy, Engine, changes, summarise
 from sim.classroom.export import lesson_html
 from sim.classroom.figures import CONFIG, headline_figure, township_picture, year_frame
 from sim.classroom.i18n import Tr, tr
@@ -51,15 +51,32 @@ KEYS_JS = """function (lang) {
   return lang;
 }"""
 PLAY_JS = """function (figure, clicks) {
-  const gd = document.querySelector('#results-picture .js-plotly-plot');
-  if (!gd || !figure || !figure.frames || !figure.frames.length) {
+  // Step through the picture's frames (seasons) by name, one every 650 ms. A new figure (the
+  // next round, the other language) or "watch again" starts a new run and stops the old one,
+  // so a frame of the old figure is never drawn over the new one; leaving the screen stops it.
+  const run = (window.greensimAnimation || 0) + 1;
+  window.greensimAnimation = run;
+  if (!figure || !figure.frames || !figure.frames.length) {
     return window.dash_clientside.no_update;
   }
-  setTimeout(function () {
-    window.Plotly.animate(gd, null, {frame: {duration: 650, redraw: true},
-                                     transition: {duration: 0}, mode: 'immediate'});
-  }, 350);
-  return (clicks || 0);
+  const names = figure.frames.map(function (f) { return f.name; });
+  let k = 0;
+  const step = function () {
+    const gd = document.querySelector('#screen-results:not(.hidden) #results-picture '
+                                      + '.js-plotly-plot');
+    if (run !== window.greensimAnimation || !gd) { return; }  // replaced, or screen left
+    const known = gd._transitionData && gd._transitionData._frameHash
+                  && gd._transitionData._frameHash[names[k]];
+    if (known) {  // the graph may not hold the new frames yet: then this season is skipped
+      window.Plotly.animate(gd, [names[k]], {frame: {duration: 0, redraw: true},
+                                            transition: {duration: 0}, mode: 'immediate'})
+        .catch(function () { return null; });
+    }
+    k += 1;
+    if (k < names.length) { setTimeout(step, 650); }
+  };
+  setTimeout(step, 400);
+  return run;
 }"""
 
 
@@ -73,21 +90,20 @@ def _button(bid: str, primary: bool = False) -> html.Button:
 
 
 def _free_controls(engine: Engine) -> list[Any]:
-    last = engine.config.last_year
+    """A row per lever: on/off with its name and size (words set by a callback), the year it
+    starts (a list: readable from the back) and its size (a slider)."""
+    years = [{"label": str(y), "value": y} for y in range(2023, engine.config.last_year + 1)]
     rows = []
     for name, spec in FREE.items():
         size = (dcc.Slider(spec.low, spec.high, spec.step, value=spec.default,
                            id={"type": "free-size", "lever": name}, marks=None,
-                           updatemode="mouseup", allow_direct_input=False,
-                           tooltip={"placement": "bottom"})
+                           updatemode="mouseup", allow_direct_input=False)
                 if spec.high > spec.low else html.Span())
         rows.append(html.Div([
             dcc.Checklist(id={"type": "free-on", "lever": name}, value=[],
-                          options=[{"label": name, "value": "on"}]),
-            dcc.Slider(2023, last, 1, value=engine.config.first_year,
-                       id={"type": "free-year", "lever": name}, marks=None,
-                       updatemode="mouseup", allow_direct_input=False,
-                       tooltip={"placement": "bottom", "always_visible": True}),
+                          options=[{"label": "", "value": "on"}]),
+            dcc.Dropdown(years, engine.config.first_year, id={"type": "free-year", "lever": name},
+                         clearable=False, searchable=False, className="year"),
             size], className="lever"))
     return rows
 
@@ -127,7 +143,8 @@ def layout(engine: Engine, lang: str) -> html.Div:
             html.H2(id="free-title"),
             html.Div(className="free", children=[
                 html.Div([html.Div([html.Span(id="free-base-label"),
-                                    dcc.Dropdown(id="free-base", value="as_reported",
+                                    dcc.Dropdown([{"label": n, "value": n} for n in REFERENCES],
+                                                 "as_reported", id="free-base",
                                                  clearable=False, searchable=False)],
                                    className="free-top"),
                           html.Div(id="free-note", className="note"),
@@ -326,11 +343,17 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
                   Output("free-message", "children"), Output("free-head", "figure"),
                   Output({"type": "free-on", "lever": ALL}, "options"),
                   Input("free-result", "data"), Input("free-base", "value"),
-                  Input("lang", "data"), State("lesson", "data"))
+                  Input("lang", "data"), Input({"type": "free-size", "lever": ALL}, "value"))
     def free_screen(result: dict[str, Any] | None, base: str, lang: str,
-                    state: dict[str, Any]) -> Any:
+                    sizes: list[Any]) -> Any:
         t = tr(lang)
-        options = [[{"label": t(f"free.{name}"), "value": "on"}] for name in FREE]
+        sized = iter(sizes)
+        options = []
+        for name, spec in FREE.items():
+            label = t(f"free.{name}")
+            if spec.high > spec.low:
+                label += ("：" if lang == "zh" else ": ") + f"{next(sized):g}"
+            options.append([{"label": label, "value": "on"}])
         summary = (result or {}).get("summary")
         chosen = {base: refs[base]} if base in refs else {}
         return (t("free.title"), t("free.base"),

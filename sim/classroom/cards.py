@@ -41,7 +41,7 @@ class LessonConfig:
     rounds: int = 4
     years_per_round: int = 4
     first_year: int = 2024
-    budget_wan: float = 1000.0
+    budget_wan: float = 1200.0
     seed: int = 20250101
     replicates: int = 3
 

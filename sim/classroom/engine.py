@@ -107,10 +107,11 @@ class Engine:
             RUN_LOCK.release()
         return summarise(tables, self.config), tables
 
-    def run_locked(self, scenario: Scenario) -> Tables:
-        """`run_tables` under the lock (free play); raises Busy when a round holds it."""
-        if not RUN_LOCK.acquire(blocking=False):
-            raise Busy("another round is running")
+    def run_locked(self, scenario: Scenario, wait_s: float = 15.0) -> Tables:
+        """`run_tables` under the lock (free play: a change made while the last one runs waits
+        its turn, up to `wait_s`, then raises Busy)."""
+        if not RUN_LOCK.acquire(timeout=wait_s):
+            raise Busy("another run is running")
         try:
             return self.run_tables(scenario)
         finally:

@@ -45,13 +45,13 @@ def lesson_html(state: Mapping[str, Any], engine: Engine, tr: Tr) -> str:
             else ", ".join(tr(f"card.{c}.title") for c in ids)
         rounds.append(tr("save.round", k=k + 1, first=first, last=last,
                          cards=cards or tr("round.none")))
-    figures = [
+    figures: list[Any] = [
         headline_figure(summary, refs, tr, config.last_year, height=340),
         township_picture([year_frame(summary["seasons"], config.last_year)], engine.layout, tr,
-                         with_visits=False, title=tr("picture.title", year=config.last_year)),
+                         with_visits=False, title=tr("picture.title", year=config.last_year),
+                         height=420),
         spending_figure(summary["spending"], refs["as_reported"]["spending"], tr, height=380),
     ]
-    figures[1].update_layout(height=420)
     charts = [pio.to_html(f, include_plotlyjs=k == 0, full_html=False, config=CONFIG)
               for k, f in enumerate(figures)]
     total, items, cod = money_sentences(summary["spending"], refs["as_reported"]["spending"],

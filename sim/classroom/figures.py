@@ -47,17 +47,23 @@ def _reaches(layout: Mapping[str, Any]) -> list[tuple[str, float, float]]:
     return out
 
 
+def _scatter(**attrs: Any) -> dict[str, Any]:
+    """A scatter trace as plain data (plotly's objects validate every attribute of every
+    frame: a tenth of a second on a round's sixteen seasons)."""
+    return {"type": "scatter", **attrs}
+
+
 def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
-                   ) -> list[go.Scatter]:
+                   ) -> list[dict[str, Any]]:
     """The picture's traces for one season (the same traces in the same order every season)."""
-    traces: list[go.Scatter] = []
+    traces: list[dict[str, Any]] = []
     classes = frame.get("classes", {})
     black = frame.get("black", {})
     for name, lo, hi in _reaches(layout):
         cls = classes.get(name)
         colour = CLASS_COLOURS[int(cls) - 1] if cls else "#cccccc"
         dash = "dot" if black.get(name, 0) > 0 else "solid"
-        traces.append(go.Scatter(x=[lo, hi], y=[RIVER_Y, RIVER_Y], mode="lines",
+        traces.append(_scatter(x=[lo, hi], y=[RIVER_Y, RIVER_Y], mode="lines",
                                  line={"color": colour, "width": 26, "dash": dash},
                                  hoverinfo="skip", showlegend=False))
     secs = layout["sections"]
@@ -68,7 +74,7 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         if black.get(str(name), 0) > 0:
             text += f" · {tr('picture.black')}"
         labels.append(text)
-    traces.append(go.Scatter(
+    traces.append(_scatter(
         x=[k for _, k in secs], y=[RIVER_Y] * len(secs), mode="markers+text", text=labels,
         textposition="top center", textfont={"size": 20, "color": "#111111"},
         marker={"symbol": "square", "size": 24, "color": [
@@ -78,7 +84,7 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         showlegend=False))
     villages = layout["villages"]
     sat = frame.get("villages") or [None] * len(villages)
-    traces.append(go.Scatter(
+    traces.append(_scatter(
         x=[k for _, _, k in villages], y=[ZONE_Y.get(z, 1.0) for _, z, _ in villages],
         mode="markers+text", text=[str(n) for n, _, _ in villages],
         textfont={"size": 13, "color": "#ffffff"},
@@ -97,7 +103,7 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         stack[km] = level + 1
         xs.append(km)
         ys.append(WORKSHOP_Y - STACK * level)
-    traces.append(go.Scatter(
+    traces.append(_scatter(
         x=xs, y=ys, mode="markers",
         marker={"size": 19, "symbol": [STATE_MARK[s][0] for s in states],
                 "color": [STATE_MARK[s][1] for s in states],
@@ -111,14 +117,15 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
 def _caption(frame: Mapping[str, Any], tr: Tr, with_visits: bool) -> str:
     text = tr("picture.season", year=frame["year"], season=tr(f"season.{frame['season']}"))
     if with_visits:
-        text += "　" + tr("picture.visits", visits=f"{frame.get('visits', 0):,.0f}")
+        text += tr.gap + tr("picture.visits", visits=f"{frame.get('visits', 0):,.0f}")
     return text
 
 
 def township_picture(frames: Sequence[Mapping[str, Any]], layout: Mapping[str, Any], tr: Tr,
-                     *, with_visits: bool = True, title: str | None = None) -> go.Figure:
-    """The township in its first frame, with the other frames as an animation (plotly frames,
-    played by the page's Play button)."""
+                     *, with_visits: bool = True, title: str | None = None,
+                     height: int | None = None) -> dict[str, Any]:
+    """The township in its first frame, with the other frames as an animation (plotly frames
+    stepped through by the page), as a figure's plain data."""
     length = float(layout["length_km"])
     fig = go.Figure(data=picture_traces(frames[0], layout, tr))
     fig.add_shape(type="rect", x0=-0.6, x1=15.2, y0=1.65, y1=3.05, line={"width": 0},
@@ -145,16 +152,18 @@ def township_picture(frames: Sequence[Mapping[str, Any]], layout: Mapping[str, A
         xaxis={"visible": False, "range": [-0.8, length + 0.8], "fixedrange": True},
         yaxis={"visible": False, "range": [-3.05, 3.15], "fixedrange": True},
         hovermode="closest", dragmode=False, showlegend=False,
-        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", uirevision="picture")
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", uirevision="picture",
+        **({"height": height} if height else {}))
+    out = fig.to_dict()
     if len(frames) > 1:
-        n = len(fig.data)
-        fig.frames = [go.Frame(name=str(k), data=picture_traces(f, layout, tr),
-                               traces=list(range(n)),
-                               layout={"annotations": [{**a, "showarrow": False} for a in notes]
-                                       + [{**caption, "showarrow": False,
-                                           "text": _caption(f, tr, with_visits)}]})
-                      for k, f in enumerate(frames)]
-    return fig
+        n = len(out["data"])
+        out["frames"] = [{"name": str(k), "data": picture_traces(f, layout, tr),
+                          "traces": list(range(n)),
+                          "layout": {"annotations": [{**a, "showarrow": False} for a in notes]
+                                     + [{**caption, "showarrow": False,
+                                         "text": _caption(f, tr, with_visits)}]}}
+                         for k, f in enumerate(frames)]
+    return out
 
 
 def _value_text(key: str, value: float, tr: Tr) -> str:

@@ -29,6 +29,11 @@ class Tr:
         text = CATALOGUES[self.lang][key]
         return text.format(**values) if values else text
 
+    @property
+    def gap(self) -> str:
+        """The space between two phrases: an ideographic space in Chinese, two in English."""
+        return "\u3000" if self.lang == "zh" else "  "
+
     def money_wan(self, wan: float) -> str:
         """An amount given in 万元, written the language's way."""
         if self.lang == "zh":

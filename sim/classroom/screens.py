@@ -40,7 +40,7 @@ def start_lead(config: LessonConfig, tr: Tr) -> list[Any]:
             html.P(tr("start.rounds", rounds=config.rounds, years=config.years_per_round,
                       first=config.first_year, last=config.last_year,
                       budget=tr.money_wan(config.budget_wan)), className="info"),
-            html.P(tr("picture.villages") + "　" + tr("picture.legend"), className="note")]
+            html.P(tr("picture.villages") + tr.gap + tr("picture.legend"), className="note")]
 
 
 def round_body(state: Mapping[str, Any], engine: Engine, tr: Tr) -> list[Any]:
@@ -107,7 +107,7 @@ def event_line(event: Mapping[str, Any], tr: Tr) -> str:
         key = f"event.{kind}"
     date = str(event["date"])
     when = f"{date[:4]}年{int(date[5:7])}月" if tr.lang == "zh" else _month_en(date)
-    return f"{when}　{tr(key, **values)}"
+    return f"{when}{tr.gap}{tr(key, **values)}"
 
 
 def _month_en(date: str) -> str:

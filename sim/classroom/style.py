@@ -59,7 +59,10 @@ h3 { font-size: 1.15rem; margin: 0.1rem 0 0.2rem; }
 .free { display: grid; grid-template-columns: 1.05fr 2fr; gap: 0.6rem; flex: 1; min-height: 0; }
 .levers { display: flex; flex-direction: column; gap: 0.05rem; overflow: hidden;
   font-size: 0.85rem; }
-.lever { display: grid; grid-template-columns: 1.4fr 1fr 1fr; align-items: center; gap: 0.2rem; }
+.lever { display: grid; grid-template-columns: 2.2fr 0.9fr 1.3fr; align-items: center;
+  gap: 0.3rem; border-bottom: 0.06rem solid #e4e4e4; padding: 0.05rem 0; }
+.lever .year { font-size: 0.85rem; }
+.lever .dash-dropdown, .lever .Select-control { min-height: 1.6rem; }
 .lever .rc-slider { margin: 0; }
 .free-top { display: flex; gap: 0.8rem; align-items: center; font-size: 1rem; }
 .free-top .Select, .free-top .dash-dropdown { min-width: 14rem; }
