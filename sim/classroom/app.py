@@ -50,6 +50,12 @@ KEYS_JS = """function (lang) {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh';
   return lang;
 }"""
+SCALE_JS = """function (lang, current) {
+  // the charts' type grows with the window, as the page's does (1 at 1280×720)
+  const k = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
+  const scale = Math.round(Math.min(Math.max(k, 1), 1.8) * 100) / 100;
+  return scale === current ? window.dash_clientside.no_update : scale;
+}"""
 PLAY_JS = """function (figure, clicks) {
   // Step through the picture's frames (seasons) by name, one every 650 ms. A new figure (the
   // next round, the other language) or "watch again" starts a new run and stops the old one,
@@ -113,6 +119,7 @@ def layout(engine: Engine, lang: str) -> html.Div:
     return html.Div(className="room", children=[
         dcc.Store(id="lang", data=lang), dcc.Store(id="lesson", data=screens.initial_state()),
         dcc.Store(id="free-result"), dcc.Store(id="keys"), dcc.Store(id="played"),
+        dcc.Store(id="scale"),
         dcc.Download(id="download"),
         html.Header([html.H1(id="title"), html.Span(id="hint", className="hint"),
                      html.Button(id="lang-btn", n_clicks=0, className="lang")]),
@@ -176,6 +183,8 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
     refs = engine.reference_summaries
 
     app.clientside_callback(KEYS_JS, Output("keys", "data"), Input("lang", "data"))
+    app.clientside_callback(SCALE_JS, Output("scale", "data"), Input("lang", "data"),
+                            State("scale", "data"))
     app.clientside_callback(PLAY_JS, Output("played", "data"),
                             Input("results-picture", "figure"), Input("replay", "n_clicks"))
 
@@ -264,15 +273,15 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
                 "message": None, "summary": summary, "debrief": debrief}
 
     @app.callback(Output("start-lead", "children"), Output("start-picture", "figure"),
-                  Input("lesson", "data"), Input("lang", "data"))
-    def start(state: dict[str, Any], lang: str) -> Any:
-        if state["mode"] != "start":
+                  Input("lesson", "data"), Input("lang", "data"), Input("scale", "data"))
+    def start(state: dict[str, Any], lang: str, scale: float | None) -> Any:
+        if state["mode"] != "start" or scale is None:
             return no_update, no_update
         t = tr(lang)
         frame = year_frame(refs["no_transition"]["seasons"], 2023)
         return (screens.start_lead(config, t),
                 township_picture([frame], engine.layout, t, with_visits=False,
-                                 title=t("picture.title", year=2023)))
+                                 title=t("picture.title", year=2023), scale=scale))
 
     @app.callback(Output("round-body", "children"), Input("lesson", "data"),
                   Input("lang", "data"))
@@ -284,9 +293,9 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
     @app.callback(Output("results-title", "children"), Output("results-picture", "figure"),
                   Output("results-events", "children"), Output("results-head", "figure"),
                   Output("results-band", "children"),
-                  Input("lesson", "data"), Input("lang", "data"))
-    def results(state: dict[str, Any], lang: str) -> Any:
-        if state["mode"] != "results" or not state.get("summary"):
+                  Input("lesson", "data"), Input("lang", "data"), Input("scale", "data"))
+    def results(state: dict[str, Any], lang: str, scale: float | None) -> Any:
+        if state["mode"] != "results" or not state.get("summary") or scale is None:
             return (no_update,) * 5
         t = tr(lang)
         summary = state["summary"]
@@ -294,23 +303,23 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
         first, last = config.round_years(k)
         seasons = [f for f in summary["seasons"] if first <= f["year"] <= last]
         return (t("results.title", k=k + 1, n=config.rounds, first=first, last=last),
-                township_picture(seasons, engine.layout, t),
+                township_picture(seasons, engine.layout, t, scale=scale),
                 screens.events_list(summary["story"], first, last, t),
-                headline_figure(summary, refs, t, config.last_year),
+                headline_figure(summary, refs, t, config.last_year, scale=scale),
                 t("results.band", n=summary["replicates"]))
 
     @app.callback(Output("debrief-title", "children"), Output("debrief-head", "figure"),
                   Output("debrief-winners", "children"), Output("debrief-money", "children"),
                   Output("debrief-questions", "children"),
-                  Input("lesson", "data"), Input("lang", "data"))
-    def debrief(state: dict[str, Any], lang: str) -> Any:
-        if state["mode"] != "debrief" or not state.get("debrief"):
+                  Input("lesson", "data"), Input("lang", "data"), Input("scale", "data"))
+    def debrief(state: dict[str, Any], lang: str, scale: float | None) -> Any:
+        if state["mode"] != "debrief" or not state.get("debrief") or scale is None:
             return (no_update,) * 5
         t = tr(lang)
         summary = state["summary"]
         real = refs["as_reported"]["spending"]
         return (t("debrief.title", first=config.first_year, last=config.last_year),
-                headline_figure(summary, refs, t, config.last_year),
+                headline_figure(summary, refs, t, config.last_year, scale=scale),
                 screens.winners_block(state["debrief"], config.last_year, t),
                 screens.money_lines(summary["spending"], real, state["debrief"], config, t),
                 screens.questions_block(t))
@@ -343,9 +352,10 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
                   Output("free-message", "children"), Output("free-head", "figure"),
                   Output({"type": "free-on", "lever": ALL}, "options"),
                   Input("free-result", "data"), Input("free-base", "value"),
-                  Input("lang", "data"), Input({"type": "free-size", "lever": ALL}, "value"))
+                  Input("lang", "data"), Input({"type": "free-size", "lever": ALL}, "value"),
+                  Input("scale", "data"))
     def free_screen(result: dict[str, Any] | None, base: str, lang: str,
-                    sizes: list[Any]) -> Any:
+                    sizes: list[Any], scale: float | None) -> Any:
         t = tr(lang)
         sized = iter(sizes)
         options = []
@@ -360,7 +370,8 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
                 [{"label": t(f"scenario.{n}"), "value": n} for n in refs],
                 t("free.note", n=config.replicates, last=config.last_year),
                 screens.message_text((result or {}).get("message"), t),
-                headline_figure(summary, chosen, t, config.last_year, cols=3),
+                headline_figure(summary, chosen, t, config.last_year, cols=3,
+                                scale=scale or 1.0),
                 options)
 
     @app.callback(Output("download", "data"), Input("save", "n_clicks"),

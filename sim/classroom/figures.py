@@ -30,7 +30,12 @@ ZONE_Y = {"riverside": RIVERSIDE_Y, "hilly": HILLY_Y, "farmland": FARMLAND_Y}
 STATE_MARK = {"open": ("square", "#8c510a"), "treating": ("triangle-up", "#bf812d"),
               "connected": ("circle", "#01665e"), "closed": ("x", "#9a9a9a")}
 SAT_RANGE = (55.0, 90.0)
-FONT = {"size": 16, "family": "Noto Sans CJK SC, Noto Sans, sans-serif"}
+FAMILY = "Noto Sans CJK SC, Noto Sans, sans-serif"
+
+
+def _s(size: float, scale: float) -> int:
+    """A size in pixels at the page's scale (1 at 1280 px wide, larger on bigger screens)."""
+    return round(size * scale)
 
 
 def _reaches(layout: Mapping[str, Any]) -> list[tuple[str, float, float]]:
@@ -53,8 +58,8 @@ def _scatter(**attrs: Any) -> dict[str, Any]:
     return {"type": "scatter", **attrs}
 
 
-def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
-                   ) -> list[dict[str, Any]]:
+def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr,
+                   scale: float = 1.0) -> list[dict[str, Any]]:
     """The picture's traces for one season (the same traces in the same order every season)."""
     traces: list[dict[str, Any]] = []
     classes = frame.get("classes", {})
@@ -64,7 +69,7 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         colour = CLASS_COLOURS[int(cls) - 1] if cls else "#cccccc"
         dash = "dot" if black.get(name, 0) > 0 else "solid"
         traces.append(_scatter(x=[lo, hi], y=[RIVER_Y, RIVER_Y], mode="lines",
-                                 line={"color": colour, "width": 26, "dash": dash},
+                                 line={"color": colour, "width": _s(26, scale), "dash": dash},
                                  hoverinfo="skip", showlegend=False))
     secs = layout["sections"]
     labels = []
@@ -76,8 +81,8 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         labels.append(text)
     traces.append(_scatter(
         x=[k for _, k in secs], y=[RIVER_Y] * len(secs), mode="markers+text", text=labels,
-        textposition="top center", textfont={"size": 20, "color": "#111111"},
-        marker={"symbol": "square", "size": 24, "color": [
+        textposition="top center", textfont={"size": _s(20, scale), "color": "#111111"},
+        marker={"symbol": "square", "size": _s(24, scale), "color": [
             CLASS_COLOURS[int(classes[str(n)]) - 1] if classes.get(str(n)) else "#cccccc"
             for n, _ in secs], "line": {"color": "#111111", "width": 2}},
         hovertext=[tr("picture.hover.section", cls=t) for t in labels], hoverinfo="text",
@@ -87,8 +92,9 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
     traces.append(_scatter(
         x=[k for _, _, k in villages], y=[ZONE_Y.get(z, 1.0) for _, z, _ in villages],
         mode="markers+text", text=[str(n) for n, _, _ in villages],
-        textfont={"size": 13, "color": "#ffffff"},
-        marker={"size": 30, "color": [s if s is not None else SAT_RANGE[0] for s in sat],
+        textfont={"size": _s(13, scale), "color": "#ffffff"},
+        marker={"size": _s(30, scale),
+                "color": [s if s is not None else SAT_RANGE[0] for s in sat],
                 "colorscale": "Cividis", "cmin": SAT_RANGE[0], "cmax": SAT_RANGE[1],
                 "line": {"color": "#ffffff", "width": 1.5}},
         hovertext=[tr("picture.hover.village", n=n, sat=s if s is not None else float("nan"))
@@ -105,7 +111,7 @@ def picture_traces(frame: Mapping[str, Any], layout: Mapping[str, Any], tr: Tr
         ys.append(WORKSHOP_Y - STACK * level)
     traces.append(_scatter(
         x=xs, y=ys, mode="markers",
-        marker={"size": 19, "symbol": [STATE_MARK[s][0] for s in states],
+        marker={"size": _s(19, scale), "symbol": [STATE_MARK[s][0] for s in states],
                 "color": [STATE_MARK[s][1] for s in states],
                 "line": {"color": "#222222", "width": 1}},
         hovertext=[tr("picture.hover.workshop", id=w, state=tr(f"workshop.{s}"))
@@ -123,32 +129,33 @@ def _caption(frame: Mapping[str, Any], tr: Tr, with_visits: bool) -> str:
 
 def township_picture(frames: Sequence[Mapping[str, Any]], layout: Mapping[str, Any], tr: Tr,
                      *, with_visits: bool = True, title: str | None = None,
-                     height: int | None = None) -> dict[str, Any]:
+                     height: int | None = None, scale: float = 1.0) -> dict[str, Any]:
     """The township in its first frame, with the other frames as an animation (plotly frames
     stepped through by the page), as a figure's plain data."""
     length = float(layout["length_km"])
-    fig = go.Figure(data=picture_traces(frames[0], layout, tr))
+    fig = go.Figure(data=picture_traces(frames[0], layout, tr, scale))
     fig.add_shape(type="rect", x0=-0.6, x1=15.2, y0=1.65, y1=3.05, line={"width": 0},
                   fillcolor="rgba(46,125,50,0.22)", layer="below")
     fig.add_shape(type="rect", x0=4.5, x1=length + 0.6, y0=-2.95, y1=-1.6, line={"width": 0},
                   fillcolor="rgba(191,160,60,0.22)", layer="below")
     notes = [
         {"x": 15.0, "y": HILLY_Y, "text": tr("picture.forest"), "xanchor": "right",
-         "yanchor": "middle", "font": {"size": 18, "color": "#1b5e20"}},
+         "yanchor": "middle", "font": {"size": _s(18, scale), "color": "#1b5e20"}},
         {"x": 4.7, "y": FARMLAND_Y, "text": tr("picture.fields"), "xanchor": "left",
-         "yanchor": "middle", "font": {"size": 18, "color": "#6d5a12"}},
+         "yanchor": "middle", "font": {"size": _s(18, scale), "color": "#6d5a12"}},
         {"x": -0.5, "y": -0.45, "text": "← " + tr("picture.upstream"), "xanchor": "left",
-         "font": {"size": 14, "color": "#333333"}},
+         "font": {"size": _s(14, scale), "color": "#333333"}},
         {"x": length + 0.5, "y": -0.45, "text": tr("picture.downstream") + " →",
-         "xanchor": "right", "font": {"size": 14, "color": "#333333"}},
+         "xanchor": "right", "font": {"size": _s(14, scale), "color": "#333333"}},
     ]
     caption = {"x": 0.5, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
-               "yanchor": "bottom", "font": {"size": 20, "color": "#111111"},
+               "yanchor": "bottom", "font": {"size": _s(20, scale), "color": "#111111"},
                "text": title or _caption(frames[0], tr, with_visits)}
     fig.update_layout(
         annotations=[{**n, "showarrow": False} for n in notes] + [{**caption,
                                                                    "showarrow": False}],
-        template="plotly_white", font=FONT, margin={"l": 8, "r": 8, "t": 34, "b": 4},
+        template="plotly_white", font={"size": _s(16, scale), "family": FAMILY},
+        margin={"l": 8, "r": 8, "t": _s(34, scale), "b": 4},
         xaxis={"visible": False, "range": [-0.8, length + 0.8], "fixedrange": True},
         yaxis={"visible": False, "range": [-3.05, 3.15], "fixedrange": True},
         hovermode="closest", dragmode=False, showlegend=False,
@@ -157,7 +164,7 @@ def township_picture(frames: Sequence[Mapping[str, Any]], layout: Mapping[str, A
     out = fig.to_dict()
     if len(frames) > 1:
         n = len(out["data"])
-        out["frames"] = [{"name": str(k), "data": picture_traces(f, layout, tr),
+        out["frames"] = [{"name": str(k), "data": picture_traces(f, layout, tr, scale),
                           "traces": list(range(n)),
                           "layout": {"annotations": [{**a, "showarrow": False} for a in notes]
                                      + [{**caption, "showarrow": False,
@@ -178,7 +185,7 @@ def _value_text(key: str, value: float, tr: Tr) -> str:
 
 def headline_figure(ours: Mapping[str, Any] | None, refs: Mapping[str, Mapping[str, Any]],
                     tr: Tr, last_year: int, *, height: int | None = None,
-                    cols: int = 5) -> go.Figure:
+                    cols: int = 5, scale: float = 1.0) -> go.Figure:
     """Five small panels, one per headline number: the class's mean line and the range of its
     runs (band) beside what really happened and doing nothing, over the lesson's years."""
     keys = [k for k, _ in HEADLINES]
@@ -216,28 +223,31 @@ def headline_figure(ours: Mapping[str, Any] | None, refs: Mapping[str, Mapping[s
                           row=row, col=col)
             fig.add_trace(go.Scatter(x=years, y=s["mean"], mode="lines",
                                      name=tr("results.legend.class"), legendgroup="ours",
-                                     showlegend=first, line={"color": OURS, "width": 5},
+                                     showlegend=first,
+                                     line={"color": OURS, "width": _s(5, scale)},
                                      hoverinfo="skip"), row=row, col=col)
         fig.update_xaxes(range=[2022.6, last_year + 0.4], dtick=4 if last_year > 2032 else 2,
-                         tickfont={"size": 13}, fixedrange=True, row=row, col=col)
+                         tickfont={"size": _s(13, scale)}, fixedrange=True, row=row, col=col)
         if key == "river":
             fig.update_yaxes(range=[6.3, 0.7], tickvals=[1, 2, 3, 4, 5, 6],
                              ticktext=[tr.class_label(k) for k in range(1, 7)],
-                             tickfont={"size": 13}, fixedrange=True, row=row, col=col)
-        else:
-            fig.update_yaxes(tickfont={"size": 13}, fixedrange=True, rangemode="tozero",
+                             tickfont={"size": _s(13, scale)}, fixedrange=True,
                              row=row, col=col)
-    fig.update_annotations(font={"size": 15})
-    fig.update_layout(template="plotly_white", font=FONT, hovermode=False,
-                      margin={"l": 10, "r": 10, "t": 62, "b": 8},
+        else:
+            fig.update_yaxes(tickfont={"size": _s(13, scale)}, fixedrange=True, rangemode="tozero",
+                             row=row, col=col)
+    fig.update_annotations(font={"size": _s(15, scale)})
+    fig.update_layout(template="plotly_white", font={"size": _s(16, scale), "family": FAMILY},
+                      hovermode=False,
+                      margin={"l": 10, "r": 10, "t": _s(62, scale), "b": 8},
                       legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.12,
-                              "yanchor": "top", "font": {"size": 15}},
+                              "yanchor": "top", "font": {"size": _s(15, scale)}},
                       **({"height": height} if height else {}))
     return fig
 
 
 def spending_figure(ours: Mapping[str, list[float]], real: Mapping[str, list[float]],
-                    tr: Tr, *, height: int | None = None) -> go.Figure:
+                    tr: Tr, *, height: int | None = None, scale: float = 1.0) -> go.Figure:
     """Total public spending per lever over the lesson: the class's against the real one."""
     levers = sorted({k for k, v in {**ours, **real}.items()
                      if sum(ours.get(k, [])) > 0 or sum(real.get(k, [])) > 0},
@@ -250,11 +260,12 @@ def spending_figure(ours: Mapping[str, list[float]], real: Mapping[str, list[flo
         fig.add_trace(go.Bar(y=names, x=values, orientation="h", name=label,
                              marker={"color": colour}, text=[tr.money_wan(v) for v in values],
                              textposition="outside", hoverinfo="skip", cliponaxis=False))
-    fig.update_layout(template="plotly_white", font=FONT, barmode="group", hovermode=False,
+    fig.update_layout(template="plotly_white", font={"size": _s(16, scale), "family": FAMILY},
+                      barmode="group", hovermode=False,
                       margin={"l": 10, "r": 90, "t": 10, "b": 10},
                       xaxis={"visible": False, "fixedrange": True},
                       yaxis={"autorange": "reversed", "fixedrange": True,
-                             "tickfont": {"size": 15}},
+                             "tickfont": {"size": _s(15, scale)}},
                       legend={"orientation": "h", "y": -0.05, "yanchor": "top"},
                       **({"height": height} if height else {}))
     return fig

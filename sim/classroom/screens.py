@@ -10,7 +10,7 @@ from dash import html
 
 from sim.classroom.cards import CARDS, LessonConfig
 from sim.classroom.engine import Engine
-from sim.classroom.i18n import Tr
+from sim.classroom.i18n import CATALOGUES, Tr
 
 MAX_EVENTS = 8
 MAX_LEVERS = 5
@@ -105,6 +105,8 @@ def event_line(event: Mapping[str, Any], tr: Tr) -> str:
         key = f"event.{kind}.{event['subject']}"
     else:
         key = f"event.{kind}"
+        if values["n"] == 1 and f"{key}.one" in CATALOGUES[tr.lang]:  # English singular
+            key += ".one"
     date = str(event["date"])
     when = f"{date[:4]}年{int(date[5:7])}月" if tr.lang == "zh" else _month_en(date)
     return f"{when}{tr.gap}{tr(key, **values)}"
