@@ -161,9 +161,36 @@ def test_card_costs_are_the_models_own_spending() -> None:
     assert set(engine.reference_summaries) == {"as_reported", "no_transition"}
 
 
+def test_the_budget_refuses_a_card_with_its_reason_and_running_costs_come_first() -> None:
+    """Choosing a card that costs more than is left is refused (the card named, its cost and
+    what is left); earlier cards' running costs are taken first; a free card always fits, and a
+    round whose running costs alone exceed the budget still plays."""
+    from sim.classroom.screens import choose_card, initial_state, message_text, over_budget
+
+    engine = Engine(LessonConfig(budget_wan=1000, replicates=1))
+    engine.costs = {c: (0.0, 0.0) for c in CARDS} | {
+        "cleanup": (900.0, 900.0), "points": (300.0, 350.0), "close": (30.0, 0.0)}
+    state = {**initial_state(), "mode": "round"}
+    state = choose_card(state, "cleanup", engine)
+    assert state["selected"] == ["cleanup"] and state["message"] is None
+    refused = choose_card(state, "points", engine)
+    assert refused["selected"] == ["cleanup"]
+    assert message_text(refused["message"], Tr("en")) == (
+        "Refused: “Points scheme” costs 3.00 M yuan, but only 1.00 M yuan is left in this "
+        "round's budget.")
+    assert choose_card(state, "cleanup", engine)["selected"] == []  # a second click unchooses
+    later = {**initial_state(), "mode": "round", "schedule": [["cleanup"], ["points"]]}
+    assert engine.running_cost(later["schedule"]) == 1250  # over the budget on its own
+    assert choose_card(later, "close", engine)["message"]["key"] == "round.over_budget"
+    free = choose_card(later, "negative_list", engine)
+    assert free["selected"] == ["negative_list"] and over_budget(free, engine) is None
+    assert choose_card(later, "cleanup", engine) == later  # played before: in place
+
+
 def test_summaries_are_json_and_show_the_round() -> None:
     """A summary holds plain numbers (it lives in the browser tab), every season of the years
-    run, the river's classes and the events of replicate 0 as one line each."""
+    run, the river's classes and the events of replicate 0 as one line each, with the laid-off
+    workers who found new jobs."""
     import json
 
     engine = Engine(SHORT)
@@ -174,6 +201,9 @@ def test_summaries_are_json_and_show_the_round() -> None:
     assert set(summary["seasons"][-1]["classes"]) == {"entry", "middle", "exit"}
     kinds = {e["kind"] for e in summary["story"]}
     assert {"closure", "facility_online", "connection"} <= kinds
+    laid_off = sum(e["n"] for e in summary["story"] if e["kind"] == "closure")
+    found = sum(e["n"] for e in summary["story"] if e["kind"] == "reemployed")
+    assert 0 < found <= laid_off  # the workers the closures laid off find jobs, no more
     closure = next(e for e in summary["story"] if e["kind"] == "closure")
     assert closure["n"] > 0 and Tr("en")("event.closure", **{k: closure[k] for k in (
         "subject", "n")}).startswith(f"Workshop {closure['subject']} closed")
@@ -252,3 +282,27 @@ def test_a_host_beyond_this_machine_is_warned_about() -> None:
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+
+
+def test_black_and_smelly_sections_show_when_the_tables_have_them() -> None:
+    """When sections.parquet gains the river model's `black_smelly` column, the picture marks
+    those sections (a dotted reach and the words) season by season; without it, nothing."""
+    from sim.classroom.engine import season_frames, township_layout
+    from sim.classroom.figures import township_picture
+
+    engine = Engine(SHORT)
+    scenario = class_scenario([["close"]], SHORT)
+    tables = engine.run_tables(scenario)
+    workshops = [f"W{k:02d}" for k in range(1, 13)]
+    assert all(not f["black"] for f in season_frames(tables, [2024], workshops))
+    sections = tables["sections"]
+    level = sections["section"].astype(str).map({"exit": "heavy"}).fillna("none")
+    tables = {**tables, "sections": sections.assign(black_smelly=level)}
+    frames = season_frames(tables, [2024], workshops)
+    assert all(f["black"] == {"entry": 0, "middle": 0, "exit": 2} for f in frames)
+    fig = township_picture(frames, township_layout(tables, scenario), Tr("zh"))
+    reaches = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert [t["line"]["dash"] for t in reaches] == ["solid", "solid", "dot"]
+    labels = next(t["text"] for t in fig["data"] if t.get("mode") == "markers+text"
+                  and len(t["text"]) == 3)
+    assert labels[2].endswith("黑臭水体") and "黑臭" not in labels[0]

@@ -16,7 +16,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, callback_context, dcc, html, no_update
 
 from sim.classroom import screens
-from sim.classroom.cards import CARDS, FREE, free_scenario
+from sim.classroom.cards import FREE, free_scenario
 from sim.classroom.engine import REFERENCES, Busy, Engine, changes, summarise
 from sim.classroom.export import lesson_html
 from sim.classroom.figures import CONFIG, headline_figure, township_picture, year_frame
@@ -228,24 +228,8 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
             done = len(state["schedule"]) >= config.rounds
             return {**state, "mode": "debrief" if done else "round", "message": None}
         if isinstance(trigger, dict) and trigger.get("type") == "card":
-            return toggle(state, str(trigger["id"]))
+            return screens.choose_card(state, str(trigger["id"]), engine)
         return no_update
-
-    def toggle(state: dict[str, Any], cid: str) -> dict[str, Any]:
-        if state["mode"] != "round" or cid not in CARDS:
-            return state
-        selected = list(state["selected"])
-        if cid in selected:
-            selected.remove(cid)
-            return {**state, "selected": selected, "message": None}
-        left = config.budget_wan - engine.round_cost(state["schedule"], selected)
-        cost = engine.costs[cid][0]
-        if cost > left + 1e-9:
-            return {**state, "message": {"key": "round.over_budget",
-                                         "values": {"card": cid, "cost": cost,
-                                                    "left": max(left, 0.0)}}}
-        return {**state, "selected": [c for c in CARDS if c in selected or c == cid],
-                "message": None}
 
     @app.callback(Output("lesson", "data", allow_duplicate=True), Input("play", "n_clicks"),
                   State("lesson", "data"), prevent_initial_call=True,
@@ -254,9 +238,9 @@ def _callbacks(app: Dash, engine: Engine) -> None:  # noqa: C901 - one place for
         if not clicks or state["mode"] != "round" or len(state["schedule"]) >= config.rounds:
             return no_update
         selected = list(state["selected"])
-        if engine.round_cost(state["schedule"], selected) > config.budget_wan + 1e-9:
-            return {**state, "message": {"key": "round.over_budget", "values": {
-                "card": selected[-1], "cost": engine.costs[selected[-1]][0], "left": 0.0}}}
+        refused = screens.over_budget(state, engine)
+        if refused is not None:
+            return {**state, "message": refused}
         schedule = [*state["schedule"], selected]
         try:
             summary, tables = engine.play(schedule)

@@ -297,9 +297,10 @@ def _states_at(history: Mapping[tuple[str, int], list[tuple[pd.Timestamp, str]]]
     return out
 
 
-def story(events: pd.DataFrame, first: int, last: int) -> list[dict[str, Any]]:
+def story(events: pd.DataFrame, first: int, last: int, town: pd.DataFrame | None = None
+          ) -> list[dict[str, Any]]:
     """Replicate 0's events of years first..last worth one line each; frequent kinds counted
-    once a year."""
+    once a year; with the township table, the laid-off workers who found jobs each year."""
     ev = events[(events["replicate"] == 0) & events["kind"].astype(str).isin(STORY_KINDS)]
     ev = ev[(ev["date"].dt.year >= first) & (ev["date"].dt.year <= last)]
     ev = ev.sort_values("date", kind="stable")
@@ -322,7 +323,30 @@ def story(events: pd.DataFrame, first: int, last: int) -> list[dict[str, Any]]:
         lines.append({"date": row.date.strftime("%Y-%m-%d"), "kind": kind,
                       "subject": str(row.subject), "n": int(laid.group(1)) if laid else 0,
                       "value": value, "losses": "losses" in detail})
+    lines += reemployed(events, town, first, last) if town is not None else []
     return sorted(lines, key=lambda line: line["date"])
+
+
+def reemployed(events: pd.DataFrame, town: pd.DataFrame, first: int, last: int
+               ) -> list[dict[str, Any]]:
+    """Replicate 0's laid-off workers who found new jobs, a line a year: those looking at the
+    end of the year before, plus those laid off in the year (closures), minus those still
+    looking at its end (`job_seekers` counts exactly the laid-off who are looking)."""
+    tw = town[town["replicate"] == 0]
+    year_end = tw.groupby(tw["date"].dt.year)["job_seekers"].last()
+    closed = events[(events["replicate"] == 0) & (events["kind"].astype(str) == "closure")]
+    laid = closed["detail"].astype(str).str.extract(r"(\d+) workers laid off")[0]
+    laid_by_year = laid.astype(float).groupby(closed["date"].dt.year).sum()
+    out = []
+    for year in range(first, last + 1):
+        if year not in year_end.index:
+            continue
+        before = float(year_end.get(year - 1, 0.0))
+        found = before + float(laid_by_year.get(year, 0.0)) - float(year_end[year])
+        if found >= 1:
+            out.append({"date": f"{year}-12-31", "kind": "reemployed", "subject": "",
+                        "n": int(round(found)), "value": 0.0})
+    return out
 
 
 def spending_by_round(tables: Tables, config: LessonConfig) -> dict[str, list[float]]:
@@ -353,7 +377,7 @@ def summarise(tables: Tables, config: LessonConfig) -> Summary:
     return {"years": years, "replicates": int(town["replicate"].nunique()),
             "series": headline_series(tables, years),
             "seasons": season_frames(tables, years, workshops), "workshops": workshops,
-            "story": story(tables["events"], config.first_year, years[-1]),
+            "story": story(tables["events"], config.first_year, years[-1], town),
             "spending": spending_by_round(tables, config)}
 
 
@@ -403,5 +427,5 @@ def _sum_diffs(parts: Sequence[Mapping[str, float]]) -> dict[str, float]:
         else {"mean": 0.0, "lo": 0.0, "hi": 0.0}
 
 
-__all__ = ["Busy", "Engine", "HEADLINES", "REFERENCES", "RUN_LOCK", "SEASON_MONTHS",
-           "card_costs", "changes", "summarise"]
+__all__ = ["Busy", "Engine", "HEADLINES", "REFERENCES", "RUN_LOCK", "SEASON_MONTHS", "card_costs",
+           "changes", "season_frames", "summarise", "township_layout"]

@@ -85,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "event.fine.one": "{n} pig farm was fined",
     "event.investor_refused.one": "{n} polluting project was refused",
     "event.outage_start.one": "The treatment plant broke down once",
+    "event.reemployed": "{n} workers who lost their jobs found new ones",
+    "event.reemployed.one": "{n} worker who lost a job found a new one",
     "debrief.title": "Debrief: our township {first}–{last}",
     "debrief.paths": "Our path, what really happened, and doing nothing",
     "debrief.winners": "Who won and who lost ({year}, against doing nothing)",

@@ -80,6 +80,8 @@ MESSAGES: dict[str, str] = {
     "event.fine.one": "{n}家养殖场被罚款",
     "event.investor_refused.one": "拒绝了{n}个污染项目",
     "event.outage_start.one": "污水处理设施出了1次故障",
+    "event.reemployed": "{n}名失业工人找到了新工作",
+    "event.reemployed.one": "{n}名失业工人找到了新工作",
     "debrief.title": "复盘：我们镇的{first}–{last}年",
     "debrief.paths": "我们的做法、实际做法和维持现状",
     "debrief.winners": "谁受益、谁受损（{year}年，与维持现状相比）",

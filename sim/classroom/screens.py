@@ -22,6 +22,40 @@ def initial_state(tab: str = "") -> dict[str, Any]:
             "summary": None, "debrief": None, "tab": tab}
 
 
+def choose_card(state: Mapping[str, Any], cid: str, engine: Engine) -> dict[str, Any]:
+    """A click on card `cid` in the round screen: chosen, unchosen, or refused with the reason
+    when it costs more than is left of the round's budget after the running costs of earlier
+    cards and the cards already chosen (a card costing nothing always fits)."""
+    state = dict(state)
+    if state["mode"] != "round" or cid not in CARDS:
+        return state
+    selected = list(state["selected"])
+    if any(cid in ids for ids in state["schedule"]):
+        return state
+    if cid in selected:
+        selected.remove(cid)
+        return {**state, "selected": selected, "message": None}
+    left = engine.config.budget_wan - engine.round_cost(state["schedule"], selected)
+    cost = engine.costs[cid][0]
+    if cost > 0 and cost > left + 1e-9:
+        return {**state, "message": {"key": "round.over_budget",
+                                     "values": {"card": cid, "cost": cost,
+                                                "left": max(left, 0.0)}}}
+    return {**state, "selected": [c for c in CARDS if c in selected or c == cid],
+            "message": None}
+
+
+def over_budget(state: Mapping[str, Any], engine: Engine) -> dict[str, Any] | None:
+    """The refusal of a round whose new cards cost more than its budget leaves, else None.
+    Earlier cards' running costs may exceed the budget on their own: the round still plays
+    (with no new card that costs money)."""
+    paid = [c for c in state["selected"] if engine.costs[c][0] > 0]
+    if paid and engine.round_cost(state["schedule"], paid) > engine.config.budget_wan + 1e-9:
+        return {"key": "round.over_budget",
+                "values": {"card": paid[-1], "cost": engine.costs[paid[-1]][0], "left": 0.0}}
+    return None
+
+
 def message_text(message: Mapping[str, Any] | None, tr: Tr) -> str:
     """A state's message (a catalogue key and its values) in the page's language."""
     if not message:
@@ -187,6 +221,6 @@ def questions_block(tr: Tr) -> list[Any]:
             html.Ol([html.Li(tr(f"question.{k}")) for k in (1, 2, 3)], className="questions")]
 
 
-__all__ = ["event_line", "events_list", "initial_state", "message_text", "money_lines",
-           "money_sentences", "questions_block", "round_body", "start_lead", "winner_lines",
-           "winners_block"]
+__all__ = ["choose_card", "event_line", "events_list", "initial_state", "message_text",
+           "money_lines", "money_sentences", "over_budget", "questions_block", "round_body",
+           "start_lead", "winner_lines", "winners_block"]
