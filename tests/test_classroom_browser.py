@@ -70,9 +70,22 @@ def classroom(browser: Any) -> Iterator[tuple[str, Engine]]:
         thread.join(timeout=10)
 
 
-def _open(browser: Any, url: str, name: str, size: tuple[int, int] = (1280, 720),
-          shots: list[Path] | None = None) -> BrowserPage:
+PAGES: list[BrowserPage] = []
+
+
+@pytest.fixture(autouse=True)
+def _count_screenshots(browser_screenshots: list[Path]) -> Iterator[None]:
+    """Pages opened by a test add their screenshots to the session's count at its end."""
+    yield
+    for bp in PAGES:
+        browser_screenshots.extend(bp.screenshots)
+    PAGES.clear()
+
+
+def _open(browser: Any, url: str, name: str, size: tuple[int, int] = (1280, 720)
+          ) -> BrowserPage:
     bp = harness.open_page(browser, prefix=f"classroom-{name}", width=size[0], height=size[1])
+    PAGES.append(bp)
     bp.page.goto(url)
     _drawn(bp, "start-picture")
     return bp
@@ -217,6 +230,7 @@ def test_a_saved_lesson_opens_offline(browser: Any, classroom: tuple[str, Engine
     if not saved.exists():
         pytest.skip("the lesson test did not save a page")
     bp = harness.open_page(browser, prefix="classroom-saved")
+    PAGES.append(bp)
     try:
         bp.page.goto(saved.as_uri())
         bp.page.wait_for_selector(".main-svg .trace")
