@@ -12,6 +12,7 @@ what is compared against the targets (one run < 0.5 s; >= 20x faster than the re
 from __future__ import annotations
 
 import gc
+import json
 import statistics
 import tempfile
 import time
@@ -279,3 +280,124 @@ def run_report_benchmark(replicates: int = 20, repeats: int = 3,
          f"{', '.join(f'{t:.2f}' for t in times)}; target <= 10 s), "
          f"{figures['report_mb']:.1f} MB (target <= 10 MB)")
     return figures
+
+
+CLASSROOM_LESSON = (("close", "plant", "forest_wellness"), ("coculture", "manure", "points"),
+                    ("councils", "negative_list"), ("riverside_walk", "forest_economy"))
+
+
+def run_classroom_benchmark(repeats: int = 5,
+                            echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """A classroom round's response (issue 18; target: results on screen within 2 s of the
+    click). The last round of the default lesson is the longest (its replicates run 2023-2039):
+      - in this process, its callback's work: the runs, the summary and the screen's two figures
+        as JSON, median of `repeats`, each followed by one 20-year run (the machine's speed at
+        that moment: the ratio is what is compared from one machine to another);
+      - when playwright and the system's Chromium are there, the whole path: a lesson played by
+        clicks in a headless Chromium against the app served here, each round timed from the
+        click on "play" to its results drawn (the round screen's title and charts updated)."""
+    from sim.classroom.cards import LessonConfig
+    from sim.classroom.engine import Engine
+    from sim.classroom.figures import headline_figure, township_picture
+    from sim.classroom.i18n import Tr
+
+    config = LessonConfig()
+    engine = Engine(config)
+    t_prepare = _timed(engine.prepare)
+    schedule = [list(cards) for cards in CLASSROOM_LESSON]
+    first, last = config.round_years(config.rounds - 1)
+
+    def last_round() -> None:
+        summary, _ = engine.play(schedule)
+        seasons = [f for f in summary["seasons"] if first <= f["year"] <= last]
+        json.dumps(township_picture(seasons, engine.layout, Tr("zh")))
+        headline_figure(summary, engine.reference_summaries, Tr("zh"), last).to_json()
+
+    scenario = bundled_scenario("as_reported")
+    last_round()
+    run(scenario, SEED, 0)  # warm-up
+    rounds, runs = [], []
+    for _ in range(repeats):
+        rounds.append(_timed(last_round))
+        runs.append(_timed(lambda: run(scenario, SEED, 0)))
+    t_round, t_run = statistics.median(rounds), statistics.median(runs)
+    figures: dict[str, Any] = {
+        "prepare_s": t_prepare, "last_round_s": t_round, "last_round_s_all": rounds,
+        "one_run_20y_s": t_run, "round_over_one_run": t_round / t_run,
+        "replicates": config.replicates, "repeats": repeats}
+    echo(f"classroom: preparing (references and card costs): {t_prepare:.2f} s")
+    echo(f"classroom: last round ({config.replicates} runs of {2023}-{last}, summary, figures), "
+         f"in process: {t_round:.2f} s median of {repeats} "
+         f"({', '.join(f'{t:.2f}' for t in rounds)}) = {t_round / t_run:.1f}x one 20-year run "
+         f"({t_run:.2f} s)  (target: on screen < 2 s)")
+    clicks = _classroom_clicks(engine, repeats)
+    if clicks is None:
+        echo("classroom: click to screen not measured (needs playwright and the system's "
+             "Chromium: make test installs playwright; apt-get install chromium)")
+    else:
+        last_clicks = [r[-1] for r in clicks]
+        figures["click_to_screen_s"] = clicks
+        figures["click_to_screen_last_round_s"] = statistics.median(last_clicks)
+        echo(f"classroom: click to results drawn in Chromium, rounds 1-{config.rounds}, median "
+             f"of {len(clicks)} lessons: "
+             + ", ".join(f"{statistics.median(r[k] for r in clicks):.2f} s"
+                         for k in range(config.rounds))
+             + "  (target < 2 s)")
+    return figures
+
+
+def _classroom_clicks(engine: Any, lessons: int) -> list[list[float]] | None:
+    """Seconds from each click on "play" to the round's results drawn, per lesson and round, in
+    a headless Chromium (None without playwright or Chromium)."""
+    import logging
+    import shutil
+    import threading
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    from werkzeug.serving import make_server
+
+    from sim.classroom.app import create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, create_app(engine, "zh").server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.socket.getsockname()[1]}/"
+    drawn = ("(year) => document.querySelector('#results-title').textContent.includes(year) && "
+             "document.querySelectorAll('.screen:not(.hidden) #results-head .trace').length > 0")
+    out = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu",
+                                               "--disable-dev-shm-usage"])
+            for _ in range(lessons):
+                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                page.goto(url)
+                page.click("#start-play")
+                times = []
+                for k, cards in enumerate(CLASSROOM_LESSON):
+                    page.wait_for_selector("#screen-round:not(.hidden) [data-card=close]")
+                    for cid in cards:
+                        page.click(f"[data-card={cid}]")
+                        page.wait_for_selector(f"[data-card={cid}].selected")
+                    year = str(engine.config.round_years(k)[0])
+                    t0 = time.perf_counter()
+                    page.click("#play")
+                    page.wait_for_function(drawn, arg=year, timeout=60_000)
+                    times.append(time.perf_counter() - t0)
+                    page.click("#next")
+                out.append(times)
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    return out

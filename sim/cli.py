@@ -377,17 +377,29 @@ def params() -> None:
               help="Instead: the experiment-scale figures (1 vs 2 workers and Dask LocalCluster "
                    "vs process pool, interleaved repeats; then --replicates 20-year runs once; "
                    "use -n 1000 for the issue's target).")
+@click.option("--classroom", "classroom_only", is_flag=True,
+              help="Instead: a classroom round's response (the last, longest round of a "
+                   "lesson: in process, and click to screen in Chromium when there; target "
+                   "2 s).")
 @click.option("--report", "report_only", is_flag=True,
               help="Instead: the time and size of `make run`'s report (both scenarios, "
                    "--replicates default 20, to 2035; targets 10 s and 10 MB).")
 @clean_errors
 def bench(replicates: int, repeats: int | None, json_out: Path | None, experiments: bool,
-          report_only: bool) -> None:
+          classroom_only: bool, report_only: bool) -> None:
     """Time one 20-year run, many replicates, and the per-household-process reference
-    (or, with --experiments, the experiment runner's scaling on workers and Dask)."""
-    from sim.bench import run_benchmarks, run_experiment_benchmarks, run_report_benchmark
+    (or, with --experiments, the experiment runner's scaling on workers and Dask; with
+    --classroom, a classroom round's response; with --report, the report's build)."""
+    from sim.bench import (
+        run_benchmarks,
+        run_classroom_benchmark,
+        run_experiment_benchmarks,
+        run_report_benchmark,
+    )
 
-    if report_only:
+    if classroom_only:
+        figures = run_classroom_benchmark(repeats=repeats or 5, echo=click.echo)
+    elif report_only:
         n = replicates if click.get_current_context().get_parameter_source(
             "replicates") == click.core.ParameterSource.COMMANDLINE else 20
         figures = run_report_benchmark(replicates=n, repeats=repeats or 3, echo=click.echo)
@@ -398,6 +410,50 @@ def bench(replicates: int, repeats: int | None, json_out: Path | None, experimen
         figures = run_benchmarks(replicates=replicates, repeats=repeats or 5, echo=click.echo)
     if json_out is not None:
         json_out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+@cli.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="The language the page opens in; a switch on every screen shows the other.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8050, show_default=True,
+              help="Port to listen on (in use: exit 2).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this machine (loopback) is warned "
+                   "about: pupils' devices could then reach the page.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20250101, show_default=True,
+              help="The seed of every round (the same each round, so years played stay).")
+@click.option("--rounds", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.option("--years-per-round", type=click.IntRange(1, 10), default=4, show_default=True)
+@click.option("--first-year", type=click.IntRange(2024, 2060), default=2024, show_default=True,
+              help="The first year the class decides (the township starts in 2023).")
+@click.option("--budget", type=click.FloatRange(0, 1e6), default=1200.0, show_default=True,
+              help="Budget per round in 万元 (10,000 yuan); measures' running costs come "
+                   "out of it first.")
+@click.option("--replicates", "-n", type=click.IntRange(1, 20), default=3, show_default=True,
+              help="Runs per round (their range is the band on the page); more runs, "
+                   "slower rounds.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@clean_errors
+def classroom(lang: str, port: int, host: str, seed: int, rounds: int, years_per_round: int,
+              first_year: int, budget: float, replicates: int, no_browser: bool) -> None:
+    """Start the classroom: a local web page where a class steers the township round by round
+    (cards with costs, a budget per round), watches the years play out beside what really
+    happened and doing nothing, and debriefs; plus free play. Offline, on 127.0.0.1 by
+    default; Ctrl-C stops it."""
+    from sim.classroom.cards import LessonConfig
+    from sim.classroom.serve import is_loopback, run_classroom
+
+    try:
+        config = LessonConfig(rounds=rounds, years_per_round=years_per_round,
+                              first_year=first_year, budget_wan=budget, seed=seed,
+                              replicates=replicates)
+    except ValueError as exc:
+        raise ScenarioError(f"classroom: {exc}") from None
+    if not is_loopback(host):
+        click.echo(f"warning: --host {host}: the classroom is reachable from other machines "
+                   f"on this network, without a password", err=True)
+    run_classroom(config, host=host, port=port, lang=lang, open_browser=not no_browser,
+                  echo=click.echo)
 
 
 def main() -> None:
