@@ -198,7 +198,7 @@ def test_summaries_are_json_and_show_the_round() -> None:
     json.dumps(summary)
     assert summary["years"] == [2023, 2024, 2025]
     assert len(summary["seasons"]) == 3 * 4
-    assert set(summary["seasons"][-1]["classes"]) == {"entry", "middle", "exit"}
+    assert set(summary["seasons"][-1]["classes"]) == {"entry", "middle", "near_field", "exit"}
     kinds = {e["kind"] for e in summary["story"]}
     assert {"closure", "facility_online", "connection"} <= kinds
     laid_off = sum(e["n"] for e in summary["story"] if e["kind"] == "closure")
@@ -285,8 +285,8 @@ def test_a_host_beyond_this_machine_is_warned_about() -> None:
 
 
 def test_black_and_smelly_sections_show_when_the_tables_have_them() -> None:
-    """When sections.parquet gains the river model's `black_smelly` column, the picture marks
-    those sections (a dotted reach and the words) season by season; without it, nothing."""
+    """The picture marks the sections the river model grades black and smelly (a dotted reach
+    and the words) season by season, and no others."""
     from sim.classroom.engine import season_frames, township_layout
     from sim.classroom.figures import township_picture
 
@@ -294,15 +294,17 @@ def test_black_and_smelly_sections_show_when_the_tables_have_them() -> None:
     scenario = class_scenario([["close"]], SHORT)
     tables = engine.run_tables(scenario)
     workshops = [f"W{k:02d}" for k in range(1, 13)]
-    assert all(not f["black"] for f in season_frames(tables, [2024], workshops))
+    # the river model grades every section-month; this short run has no black-and-smelly one
+    assert all(not any(f["black"].values()) for f in season_frames(tables, [2024], workshops))
     sections = tables["sections"]
     level = sections["section"].astype(str).map({"exit": "heavy"}).fillna("none")
     tables = {**tables, "sections": sections.assign(black_smelly=level)}
     frames = season_frames(tables, [2024], workshops)
-    assert all(f["black"] == {"entry": 0, "middle": 0, "exit": 2} for f in frames)
+    assert all(f["black"] == {"entry": 0, "middle": 0, "near_field": 0, "exit": 2}
+               for f in frames)
     fig = township_picture(frames, township_layout(tables, scenario), Tr("zh"))
     reaches = [t for t in fig["data"] if t.get("mode") == "lines"]
-    assert [t["line"]["dash"] for t in reaches] == ["solid", "solid", "dot"]
+    assert [t["line"]["dash"] for t in reaches] == ["solid", "solid", "solid", "dot"]
     labels = next(t["text"] for t in fig["data"] if t.get("mode") == "markers+text"
-                  and len(t["text"]) == 3)
-    assert labels[2].endswith("黑臭水体") and "黑臭" not in labels[0]
+                  and len(t["text"]) == 4)
+    assert labels[3].endswith("黑臭水体") and "黑臭" not in labels[0]

@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
                       "to the plant, ✕ closed).",
     "picture.black": "black and smelly",
     "section.entry": "entry", "section.middle": "middle", "section.exit": "exit",
+    "section.near_field": "near field",
     "workshop.open": "open, discharging", "workshop.treating": "treats its own wastewater",
     "workshop.connected": "connected to the shared plant", "workshop.closed": "closed",
     "class.1": "I", "class.2": "II", "class.3": "III", "class.4": "IV", "class.5": "V",
