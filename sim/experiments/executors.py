@@ -162,6 +162,7 @@ class _CtrlCHeld:
     def __init__(self) -> None:
         self.came = False
         self._old_handler: Any = None
+        self._replaced = False
         self._old_mask: set[int | signal.Signals] | None = None
 
     def _note(self, signum: int, frame: object) -> None:
@@ -170,6 +171,7 @@ class _CtrlCHeld:
     def __enter__(self) -> _CtrlCHeld:
         if threading.current_thread() is threading.main_thread():
             self._old_handler = signal.signal(signal.SIGINT, self._note)
+            self._replaced = True
         if hasattr(signal, "pthread_sigmask"):
             self._old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         return self
@@ -179,8 +181,9 @@ class _CtrlCHeld:
         # (signal.signal runs pending handlers before it changes one)
         if self._old_mask is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, self._old_mask)
-        if self._old_handler is not None:
-            signal.signal(signal.SIGINT, self._old_handler)
+        if self._replaced:  # None: a handler not set from Python; the default then
+            signal.signal(signal.SIGINT, self._old_handler if self._old_handler is not None
+                          else signal.SIG_DFL)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
