@@ -376,10 +376,11 @@ def test_ctrl_c_with_a_process_pool_ends_promptly(tmp_path: Path) -> None:
                                          "-j", "2", "-q", "--out", str(out)),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)
-        # Ctrl-C while the pool is running (the journal exists), at different moments after
+        # Ctrl-C as the pool starts (the journal exists: the workers are being forked about
+        # now, so the first poll is fine-grained) and while it runs, at moments after
         deadline = time.monotonic() + 60
         while not (out / JOURNAL / "manifest.jsonl").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.002)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         try:
@@ -395,3 +396,37 @@ def test_ctrl_c_with_a_process_pool_ends_promptly(tmp_path: Path) -> None:
                                   "2", "-q", "--resume", "--out", str(tmp_path / "k0")),
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
+
+
+# A Ctrl-C that lands while the pool forks its workers. The main thread holds SIGINT then, so
+# the kernel hands it to another thread (tqdm's monitor, a library's thread pool); Python runs
+# the handler in the main thread inside the fork's handlers, which print and drop the
+# KeyboardInterrupt, and the run went on to its end. Sent here from a fork handler, with such
+# a thread alive, it must come out of open_executor as KeyboardInterrupt.
+CTRL_C_IN_FORK = """
+import os, select, signal, sys, threading
+from sim.experiments.executors import open_executor
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+delivered, w = os.pipe()
+os.set_blocking(w, False)
+signal.set_wakeup_fd(w)  # written to as the signal is delivered, in whichever thread
+sent = []
+def ctrl_c():
+    if not sent:
+        sent.append(1)
+        os.kill(os.getpid(), signal.SIGINT)
+        assert select.select([delivered], [], [], 30)[0]
+os.register_at_fork(before=ctrl_c)
+try:
+    with open_executor(2) as handle:
+        sys.exit("the pool came up: the Ctrl-C was lost")
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_the_pool_forks_is_not_lost() -> None:
+    res = subprocess.run([sys.executable, "-c", CTRL_C_IN_FORK], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 130, res.stderr
+    assert res.stderr == "", res.stderr

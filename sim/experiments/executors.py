@@ -145,18 +145,45 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="greensim-parent-watch", daemon=True).start()
 
 
-def _hold_ctrl_c() -> set[int | signal.Signals] | None:
-    """Block SIGINT in this thread (and so in processes it forks); the old mask, or None where
-    signal masks do not exist."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+class _CtrlCHeld:
+    """Holds Ctrl-C while a pool forks its workers, and notes whether one came.
 
+    A Ctrl-C that lands inside a fork raises in the fork's handlers (logging's
+    `_releaseLock`), where Python prints and drops it ("Exception ignored in ..."): the run
+    then carries on to its end as if no Ctrl-C had come. Blocking SIGINT in this thread alone
+    cannot prevent that: the kernel hands a process-wide SIGINT to any thread that does not
+    block it (tqdm's monitor thread, a library's worker threads), and Python then runs the
+    handler in the main thread at its next check, inside the fork's handlers again. So the
+    SIGINT handler is replaced, for the time of the forks, by one that only notes the Ctrl-C;
+    the caller raises KeyboardInterrupt once the pool is up (`came`). SIGINT is also blocked
+    in this thread so that the threads the pool starts (its manager and queue feeder) are
+    born with it blocked and never take a Ctrl-C meant for the main thread."""
 
-def _release_ctrl_c(held: set[int | signal.Signals] | None) -> None:
-    """Restore the mask `_hold_ctrl_c` changed; a Ctrl-C that came meanwhile is raised now."""
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    def __init__(self) -> None:
+        self.came = False
+        self._old_handler: Any = None
+        self._replaced = False
+        self._old_mask: set[int | signal.Signals] | None = None
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.came = True
+
+    def __enter__(self) -> _CtrlCHeld:
+        if threading.current_thread() is threading.main_thread():
+            self._old_handler = signal.signal(signal.SIGINT, self._note)
+            self._replaced = True
+        if hasattr(signal, "pthread_sigmask"):
+            self._old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # the mask first: a Ctrl-C pending on this thread is delivered now, to `_note`
+        # (signal.signal runs pending handlers before it changes one)
+        if self._old_mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self._old_mask)
+        if self._replaced:  # None: a handler not set from Python; the default then
+            signal.signal(signal.SIGINT, self._old_handler if self._old_handler is not None
+                          else signal.SIG_DFL)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -186,17 +213,19 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         if workers <= 1:
             yield ExecutorHandle(InlineExecutor(), 1, "inline", "this process")
             return
-        # Ctrl-C is held (blocked, not lost) while the workers are forked: one arriving inside
-        # a fork would raise in the fork's handlers, where Python prints and drops it
-        # ("Exception ignored in _releaseLock"). It is delivered once the pool is up.
-        held = _hold_ctrl_c()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
-                                   initargs=(os.getpid(),))
-        try:
+        # Ctrl-C is held (noted, not lost) while the workers are forked (see _CtrlCHeld),
+        # and raised once the pool is up.
+        with _CtrlCHeld() as held:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent,
+                                       initargs=(os.getpid(),))
             try:
                 pool.submit(int).result()  # starts the workers now, while Ctrl-C is held
-            finally:
-                _release_ctrl_c(held)
+            except BaseException:
+                _stop_pool(pool)
+                raise
+        try:
+            if held.came:
+                raise KeyboardInterrupt
             yield ExecutorHandle(pool, workers, "processes", f"process pool of {workers}")
         except BaseException:  # Ctrl-C, an error: stop at once, do not wait for running batches
             _stop_pool(pool)
