@@ -27,10 +27,16 @@ def clean_errors(func: F) -> F:
         try:  # Ctrl-C anywhere, the imports below included
             return one_line_errors(*args, **kwargs)
         except KeyboardInterrupt:
-            click.echo("interrupted: nothing is half-written; runs already finished are kept "
-                       "in the output folder's journal (rerun with --resume to go on)",
-                       err=True)
-            sys.exit(130)
+            interrupted()
+        except RuntimeError as exc:  # Ctrl-C inside an import can surface wrapped in one
+            if not isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                raise
+            interrupted()
+
+    def interrupted() -> None:
+        click.echo("interrupted: nothing is half-written; runs already finished are kept "
+                   "in the output folder's journal (rerun with --resume to go on)", err=True)
+        sys.exit(130)
 
     def one_line_errors(*args: Any, **kwargs: Any) -> Any:
         from sim.experiments.replicates import RunsFailed

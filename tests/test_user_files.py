@@ -387,6 +387,7 @@ def test_ctrl_c_with_a_process_pool_ends_promptly(tmp_path: Path) -> None:
             _, err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()  # reap it (no stray process or pipe left to warn about)
             raise AssertionError("greensim hung after Ctrl-C") from None
         assert proc.returncode in (0, 130), err
         assert "Traceback" not in err
@@ -430,3 +431,29 @@ def test_ctrl_c_while_the_pool_forks_is_not_lost() -> None:
                          text=True, timeout=60)
     assert res.returncode == 130, res.stderr
     assert res.stderr == "", res.stderr
+
+
+def test_ctrl_c_wrapped_by_an_import_is_still_ctrl_c() -> None:
+    """A Ctrl-C that lands inside an import can come out as a RuntimeError caused by the
+    KeyboardInterrupt (Python 3.11, `__set_name__`): it ends like any Ctrl-C (exit 130, one
+    line); any other RuntimeError is not turned into one."""
+    import click
+
+    from sim.cli_support import clean_errors
+
+    def raise_wrapped(cause: BaseException) -> None:
+        try:
+            raise cause
+        except BaseException as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    @click.command()
+    @click.option("--other", is_flag=True)
+    @clean_errors
+    def cmd(other: bool) -> None:
+        raise_wrapped(ValueError("x") if other else KeyboardInterrupt())
+
+    res = CliRunner().invoke(cmd, [])
+    assert res.exit_code == 130 and res.output.startswith("interrupted:")
+    res = CliRunner().invoke(cmd, ["--other"])
+    assert isinstance(res.exception, RuntimeError)
