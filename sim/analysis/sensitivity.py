@@ -128,7 +128,7 @@ BOUNDED_INDICES = ("S1", "ST", "delta")
 Morris mu*, sigma and mu are in the outcome's units and unbounded."""
 
 
-def _num(value: float) -> str:
+def index_number(value: float) -> str:
     """A number for a sentence: two decimals (more for a small one), a real minus sign."""
     text = f"{value:.2f}"
     if value != 0 and abs(value) < 0.01:
@@ -189,8 +189,8 @@ def index_caveats(table: pd.DataFrame) -> list[str]:
     caveats: list[str] = []
     remedy = "use more samples (--samples) to narrow it"
     for c in caveat_records(table):
-        what = f"{c.index} of {c.parameter} for {c.outcome} is {_num(c.value)}"
-        ci = f"{_num(c.low)} to {_num(c.high)}"
+        what = f"{c.index} of {c.parameter} for {c.outcome} is {index_number(c.value)}"
+        ci = f"{index_number(c.low)} to {index_number(c.high)}"
         if c.estimate_outside:
             below = c.estimate_outside == "below"
             shown = f"{what} (CI {ci})" if c.has_ci else what
@@ -284,5 +284,5 @@ def run_sensitivity(folder: Path, only: list[str] | None = None
 
 
 __all__ = ["BOUNDED_INDICES", "META_COLUMNS", "Caveat", "analyze", "caveat_records", "figure_page",
-           "index_caveats",
+           "index_caveats", "index_number",
            "index_figures", "load_sensitivity", "load_sweep", "run_sensitivity"]

@@ -61,9 +61,6 @@ from sim.model.world import build_villages
 from sim.scenario.schema import Scenario, Treatment
 from sim.scenario.tourism import Investment
 
-TABLES = ("township", "villages", "sections", "groups", "households", "events", "archive",
-          "ledger")
-
 
 def _books_close(env: simpy.Environment, delay: float) -> simpy.Event:
     """A timeout with URGENT priority: a month's books close before anything else happens at

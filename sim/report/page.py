@@ -126,8 +126,7 @@ def load_sensitivity_folder(folder: Path) -> SensitivityData:
 def _caveat_text(c: Caveat, tr: Tr) -> str:
     """One caveat on an index outside 0–1 (`sim.analysis.sensitivity.caveat_records`) in
     the page's language."""
-    def num(v: float) -> str:
-        return (f"{v:.2f}" if v == 0 or abs(v) >= 0.01 else f"{v:.1g}").replace("-", "−")
+    from sim.analysis.sensitivity import index_number as num
 
     what = tr("sens.cav.what", index=c.index, parameter=c.parameter,
               outcome=tr.name("outcome", c.outcome), value=num(c.value))
