@@ -234,6 +234,17 @@ def runs_per_evaluation(problem: Problem) -> int:
     return len(problem.scenarios) * problem.replicates
 
 
+def first_directions(cal: Calibration) -> np.ndarray:
+    """Powell's first search directions: the parameters' axes, those informing the targets
+    missed most at the start first (so a small budget goes where it is needed)."""
+    p = cal.problem
+    need = [sum(cal.start.results[t.id].target.weight * cal.start.results[t.id].distance ** 2
+                for t in p.targets if t.id in p.fitted and par.path in t.informs)
+            for par in p.parameters]
+    order = sorted(range(len(need)), key=lambda i: (-need[i], i))
+    return np.eye(len(need))[order]
+
+
 def calibrate(problem: Problem, *, max_evaluations: int, workers: int = 1,
               method: str = "powell", seed: int | None = None,
               on_progress: Callable[[int], None] | None = None) -> Calibration:
@@ -269,8 +280,8 @@ def calibrate(problem: Problem, *, max_evaluations: int, workers: int = 1,
                 out.notes.append("every fitted target is met at the scenarios' values: kept")
             elif method == "powell":
                 optimize.minimize(score, u0, method="Powell", bounds=bounds,
-                                  options={"maxfev": 10 * max_evaluations, "xtol": 1e-3,
-                                           "ftol": 1e-4})
+                                  options={"maxfev": 10 * max_evaluations, "xtol": 1e-2,
+                                           "ftol": 1e-3, "direc": first_directions(out)})
             else:
                 popsize = max(1, min(15, (max_evaluations - 1) // (2 * k)))
                 generations = max(0, (max_evaluations - 1) // (popsize * k) - 1)
