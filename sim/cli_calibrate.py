@@ -6,6 +6,7 @@ A thin command over `sim.experiments.calibrate` (the search) and `sim.experiment
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -80,10 +81,17 @@ def calibrate(files: tuple[Path, ...], targets_file: Path | None, replicates: in
     settings = {"targets_file": str(path), "replicates": replicates, "seed": seed,
                 "scenario_files": {k: str(v) for k, v in sources.items()}}
     with output_folder(out, "calibrate"):  # claimed and locked before the runs, not after
-        with progress(quiet, f"calibrate {len(problem.parameters)} parameters") as (update, grow):
-            grow(max_evaluations * runs_per_evaluation(problem))
-            result = search(problem, max_evaluations=max_evaluations, method=method,
-                            workers=workers or default_workers(), on_progress=update)
+        try:
+            with progress(quiet, f"calibrate {len(problem.parameters)} parameters") as (
+                    update, grow):
+                grow(max_evaluations * runs_per_evaluation(problem))
+                result = search(problem, max_evaluations=max_evaluations, method=method,
+                                workers=workers or default_workers(), on_progress=update)
+        except KeyboardInterrupt:
+            click.echo(f"interrupted: nothing was written in {out} (a calibration has no "
+                       f"--resume; rerun it, with a smaller --max-evaluations if need be)",
+                       err=True)
+            sys.exit(130)
         co.write_outputs(result, out, sources, settings)
     with pd.option_context("display.width", 250, "display.max_colwidth", 70):
         table = co.target_table(result, lang)  # the targets' text is in targets.csv

@@ -223,3 +223,26 @@ def test_docs_markers_out_of_order_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="expected both markers, in order"):
         write_docs_section(doc, "x")
     assert callable(docs_section)
+
+
+def test_same_result_on_one_worker_or_two_and_de_keeps_budget_and_ranges(
+        known: tuple[Path, float]) -> None:
+    """Common random numbers make the objective a function of the parameters: the same
+    evaluations with 1 worker or 2; differential evolution stays in budget and in range."""
+    scenario = load_scenario(ROOT / "scenarios/no_transition.yaml")
+    problem = build_problem([scenario], load_targets(known[0]), replicates=2, seed=3)
+    one = calibrate(problem, max_evaluations=3, workers=1)
+    two = calibrate(problem, max_evaluations=3, workers=2)
+    assert [(e.values, e.objective) for e in one.evaluations] == \
+        [(e.values, e.objective) for e in two.evaluations]
+    de = calibrate(problem, max_evaluations=5, method="differential-evolution")
+    assert 1 < len(de.evaluations) <= 5
+    p = problem.parameters[0]
+    assert all(p.low <= e.values[p.path] <= p.high for e in de.evaluations)
+
+
+def test_cli_missing_targets_file_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = CliRunner().invoke(cli, ["calibrate", str(ROOT / "scenarios/no_transition.yaml"),
+                                      "--targets", str(missing), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and str(missing) in result.output
