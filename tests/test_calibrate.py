@@ -246,3 +246,15 @@ def test_cli_missing_targets_file_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["calibrate", str(ROOT / "scenarios/no_transition.yaml"),
                                       "--targets", str(missing), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and str(missing) in result.output
+
+
+def test_bundled_targets_measure_on_the_bundled_scenarios() -> None:
+    """Every bundled target finds its table, columns and period in the bundled scenarios' runs
+    (a renamed column or a moved date is caught here, not in a user's calibration)."""
+    scenarios = [load_scenario(ROOT / f"scenarios/{n}.yaml")
+                 for n in ("no_transition", "as_reported")]
+    targets = load_targets(TARGETS_FILE, [p.path for p in tuned_parameters()])
+    result = calibrate(build_problem(scenarios, targets, replicates=2, seed=1),
+                       max_evaluations=1)
+    means = {i: r.mean for i, r in result.start.results.items()}
+    assert all(pd.notna(v) for v in means.values()), means
