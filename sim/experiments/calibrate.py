@@ -287,7 +287,7 @@ def calibrate(problem: Problem, *, max_evaluations: int, workers: int = 1,
                 generations = max(0, (max_evaluations - 1) // (popsize * k) - 1)
                 optimize.differential_evolution(
                     score, bounds, maxiter=generations, popsize=popsize, x0=u0, polish=False,
-                    init="sobol" if popsize * k >= 2 else "latinhypercube",
+                    init="latinhypercube",  # any size (Sobol' wants powers of two)
                     seed=problem.seed if seed is None else seed, tol=0.0)
         except _BudgetSpent:
             out.notes.append(f"the budget of {max_evaluations} evaluations was spent before "
