@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from sim import __version__
+from sim.cli_calibrate import calibrate
 from sim.cli_support import clean_errors, exec_options, progress
 from sim.errors import ScenarioError
 
@@ -454,6 +455,9 @@ def classroom(lang: str, port: int, host: str, seed: int, rounds: int, years_per
                    f"on this network, without a password", err=True)
     run_classroom(config, host=host, port=port, lang=lang, open_browser=not no_browser,
                   echo=click.echo)
+
+
+cli.add_command(calibrate)
 
 
 def main() -> None:

@@ -136,9 +136,11 @@ def is_greensim_folder(path: Path) -> bool:
 
 
 KINDS_SHARING = {"runs": {"runs", "compare"}, "compare": {"runs", "compare"},
-                 "sweep": {"sweep"}, "scenario": set(), "figures": {"figures"}}
+                 "sweep": {"sweep"}, "scenario": set(), "figures": {"figures"},
+                 "calibrate": {"calibrate"}}
 """Which kinds of folder a command of each kind may write into: `compare` writes its summary
-beside the runs it made; a sweep's folder is its own, and so is a folder of exported figures;
+beside the runs it made; a sweep's, a calibration's and a folder of exported figures are their
+own;
 a scenario folder is never an --out."""
 
 

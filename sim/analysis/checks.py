@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,8 +30,10 @@ OPS: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt, ">=": operator.ge}
 
 
-class Check(BaseModel):
-    """One reality check (see the module docstring)."""
+class Selection(BaseModel):
+    """Which rows of which scenario's table: `where` (column == value), `start`/`end` (dates,
+    inclusive), `months` (calendar months kept). Shared by the checks and the calibration
+    targets (`sim.analysis.targets`), which select rows the same way (`select_rows`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,6 +47,21 @@ class Check(BaseModel):
     end: date
     months: tuple[int, ...] | None = None
     indicator: str
+
+    @model_validator(mode="after")
+    def _selection(self) -> Selection:
+        if set(self.text) != {"en", "zh"}:
+            raise ValueError("text needs both en and zh")
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        if self.months is not None and not all(1 <= m <= 12 for m in self.months):
+            raise ValueError("months are 1–12")
+        return self
+
+
+class Check(Selection):
+    """One reality check (see the module docstring)."""
+
     aggregate: Literal["share", "mean"] = "share"
     op: Literal["==", "!=", "<", "<=", ">", ">="] | None = None
     value: str | int | float | bool | None = None
@@ -54,12 +71,6 @@ class Check(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Check:
-        if set(self.text) != {"en", "zh"}:
-            raise ValueError("text needs both en and zh")
-        if self.end < self.start:
-            raise ValueError("end is before start")
-        if self.months is not None and not all(1 <= m <= 12 for m in self.months):
-            raise ValueError("months are 1–12")
         if self.at_least is None and self.at_most is None:
             raise ValueError("give at_least and/or at_most")
         if self.aggregate == "share" and (self.op is None or self.value is None):
@@ -80,15 +91,24 @@ class ChecksFile(BaseModel):
         return self
 
 
-def load_checks(path: Path = CHECKS_FILE) -> tuple[Check, ...]:
-    """The checks of `path`; a ScenarioError names the file, the key path and what is wrong."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_file(path: Path, model: type[M]) -> M:
+    """A YAML file validated by `model`; a ScenarioError names the file, the key path and what
+    is wrong (also used for the calibration targets)."""
     data = parse(read_text(path), str(path))
     try:
-        return ChecksFile.model_validate(data).checks
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+
+
+def load_checks(path: Path = CHECKS_FILE) -> tuple[Check, ...]:
+    """The checks of `path`; a ScenarioError names the file, the key path and what is wrong."""
+    return load_file(path, ChecksFile).checks
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,8 @@ class CheckResult:
     reason: str = ""
 
 
-def _rows(check: Check, frame: pd.DataFrame) -> pd.DataFrame:
+def select_rows(check: Selection, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` (all replicates) that `check` selects."""
     dates = pd.to_datetime(frame["date"])
     keep = (dates >= pd.Timestamp(check.start)) & (dates <= pd.Timestamp(check.end))
     if check.months is not None:
@@ -111,7 +132,7 @@ def _rows(check: Check, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[keep.to_numpy()]
 
 
-def _covers(check: Check, frame: pd.DataFrame) -> bool:
+def covers(check: Selection, frame: pd.DataFrame) -> bool:
     """Whether the runs' months cover the check's whole period."""
     dates = pd.to_datetime(frame["date"])
     first = pd.Timestamp(check.start).to_period("M").to_timestamp()
@@ -124,12 +145,12 @@ def evaluate(check: Check, tables: Mapping[str, Mapping[str, pd.DataFrame]]) -> 
     frame = tables.get(check.scenario, {}).get(check.table)
     if frame is None:
         return CheckResult(check, None, 0, 0, None, f"no run of {check.scenario}")
-    if not _covers(check, frame):
+    if not covers(check, frame):
         return CheckResult(check, None, 0, 0, None, "the runs do not cover the period")
     missing = [c for c in (check.indicator, *check.where) if c not in frame.columns]
     if missing:
         return CheckResult(check, None, 0, 0, None, f"no column {', '.join(missing)}")
-    rows = _rows(check, frame)
+    rows = select_rows(check, frame)
     values = rows[check.indicator]
     if check.aggregate == "mean":
         values = values.dropna()
@@ -159,5 +180,5 @@ def needed_runs(checks: Sequence[Check]) -> dict[str, date]:
     return out
 
 
-__all__ = ["CHECKS_FILE", "Check", "CheckResult", "evaluate", "evaluate_all", "load_checks",
-           "needed_runs"]
+__all__ = ["CHECKS_FILE", "OPS", "Check", "CheckResult", "Selection", "covers", "evaluate",
+           "evaluate_all", "load_checks", "load_file", "needed_runs", "select_rows"]

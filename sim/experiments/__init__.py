@@ -3,5 +3,7 @@
 `replicates` (scenarios × replicates, precision rounds), `folders` (scenario folders written
 whole or not at all), `executors` (process pool, Dask), `journal` (finished runs on disk,
 resume), `draws` (uncertain parameters per replicate), `designs` and `sweep` (design points ×
-replicates). Imports the scenario, the model and the analysis layers.
+replicates), `calibrate` (fitting the tuned parameters to the targets with scipy.optimize,
+common random numbers) and `calibrate_out` (its tables, files and docs section).
+Imports the scenario, the model and the analysis layers.
 """
