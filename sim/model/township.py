@@ -368,7 +368,7 @@ class Township:
             m0, cls, life.good_air_days / days,
             rubbish_score(life, sc.rubbish.legacy_t_at_start), life.participants,
             life.resolve_share, life.unresolved_v, life.polluter_v, self._income, self._level,
-            self.streams("survey"))
+            self.streams("survey"), black_smelly=smelly)
         self.income_total += self._income
         record_month(self, m0, days, work, visitors, fields, life, mood, persons_v, hh_rate,
                      q_exit, q, samples, mean_c, cls, ok,

@@ -83,42 +83,68 @@ class Councils(Frozen):
 
 
 class Satisfaction(Frozen):
+    """Residents' satisfaction: the sourced start level plus the changes in what residents
+    perceive since 2023, each perception adjusting with its own half-life (docs/model.md §7.16)."""
+
     start: float = param(70.0, tag="S", rng=(55, 86), ge=0, le=100,
-                         source="research row 79: ≈70 before the transition; used only when "
-                                "spin_up is off")
-    spin_up: bool = Field(default=True,
-                          description="start each household at its first month's target, so "
-                                      "the level in 2023 is an outcome (≈72, research ≈70)")
-    adjust_per_year: float = param(0.4, tag="A", rng=(0.3, 0.5), ge=0, le=1,
-                                   source="research row 80: partial adjustment λ")
+                         source="research row 79: ≈70 before the transition (2023); the "
+                                "township's 2023 mean by construction of the anchor")
     weights: tuple[float, ...] = param(
         (0.30, 0.20, 0.20, 0.15, 0.15), tag="A",
-        source="research row 81: water, odour, rubbish, air, income")
+        source="research row 81: water, odour and colour, rubbish, air, income; 100 × weight "
+               "is the points a full 0–1 change of that perceived quality moves the score")
     class_score: tuple[float, ...] = param(
         (1.0, 0.9, 0.75, 0.5, 0.3, 0.0), tag="A",
         source="how residents rate a river of class I..V and worse than V")
-    odour_from_class: int = param(5, tag="A", ge=1, le=6,
-                                  source="a river of this class or worse smells")
+    smell_score: tuple[float, ...] = param(
+        (1.0, 0.5, 0.0), tag="A",
+        source="how residents rate a river that is not, lightly or heavily black and smelly "
+               "(grades of river-facts §1.1)")
+    water_half_life_months: float = param(
+        12.0, tag="A", rng=(6, 23), gt=0,
+        source="how fast the river's perceived quality follows its class: research row 80's "
+               "λ 0.5–0.3 a year is a half-life of 12–23 months; 6 if seen clarity counts at once")
+    smell_half_life_months: float = param(
+        2.0, tag="A", rng=(1, 6), gt=0,
+        source="a smell is noticed at once; the memory of a smelly season fades in months")
+    rubbish_half_life_months: float = param(
+        6.0, tag="A", rng=(3, 16), gt=0,
+        source="visible rubbish and dumps; up to research row 80's λ 0.4 a year (16 months)")
+    air_half_life_months: float = param(
+        3.0, tag="A", rng=(1, 6), gt=0,
+        source="air is felt day by day; a season's haze is remembered for a season")
+    voice_half_life_months: float = param(
+        6.0, tag="A", rng=(3, 12), gt=0,
+        source="councils' resolutions and unresolved issues, remembered for months")
+    polluter_half_life_months: float = param(
+        6.0, tag="A", rng=(3, 12), gt=0,
+        source="an admitted polluter or sand site nearby, and its closing, remembered for months")
+    income_reference_half_life_months: float = param(
+        12.0, tag="A", rng=(6, 36), gt=0,
+        source="the income a household is used to follows its own income (hedonic adaptation: "
+               "income effects on well-being fade within a few years, Di Tella, Haisken-De New "
+               "& MacCulloch 2010, recalled)")
     loss_aversion: float = param(2.25, tag="S", rng=(1.5, 3.0), ge=1,
                                  source="Tversky & Kahneman 1992: losses weigh 2.25× gains")
     income_sensitivity: float = param(5.0, tag="A", rng=(2, 10), ge=0,
-                                      source="income term per unit relative gain vs expectation")
+                                      source="slope of the income term per unit gain "
+                                             "against the income a household is used to")
     voice_points: float = param(5.0, tag="A", rng=(0, 10), ge=0,
-                                source="target points from taking part in a resolving council")
+                                source="points from taking part in a council, × its resolve share")
     unresolved_points_per_issue: float = param(
         2.0, tag="A", rng=(0, 5), ge=0,
-        source="target points lost in a village per unresolved issue outstanding")
+        source="points lost in a village per unresolved issue outstanding")
     investor_points: float = param(5.0, tag="A", rng=(0, 15), ge=0,
-                                   source="target points lost near an admitted polluter")
+                                   source="points lost near an admitted polluter or open sand site")
     survey_households: int = param(400, tag="A", rng=(200, 1000), ge=1,
                                    source="quarterly survey sample (CATI-style, research §7)")
     survey_noise_sd: float = param(5.0, tag="A", rng=(0, 10), ge=0,
                                    source="answer noise per respondent, points")
     peer_townships: int = param(12, tag="A", rng=(5, 20), ge=0, le=200,
                                 source="other townships in the county, assumption")
-    peer_mean: float = param(74.5, tag="C", rng=(60, 80), ge=0, le=100,
-                             source="county peers' mean score; tuned so as_reported ranks "
-                                    "first in 2025 (account)")
+    peer_mean: float = param(67.0, tag="C", rng=(60, 80), ge=0, le=100,
+                             source="county peers' mean score in 2023; tuned so as_reported "
+                                    "ranks first in Q1–Q3 2025 (account), window 65–68.5")
     peer_sd: float = param(2.5, tag="A", rng=(1, 8), ge=0,
                            source="spread of peer townships' scores")
     peer_trend_per_year: float = param(0.5, tag="A", rng=(0, 2), ge=-10, le=10,
@@ -130,6 +156,9 @@ class Satisfaction(Frozen):
             raise ValueError("weights needs 5 values summing to 1")
         if len(self.class_score) != 6:
             raise ValueError("class_score needs 6 values (classes I..V and worse than V)")
+        if len(self.smell_score) != 3:
+            raise ValueError("smell_score needs 3 values (not, lightly, heavily black and "
+                             "smelly)")
         return self
 
 
