@@ -4,13 +4,17 @@ decision and the brand's price, directions."""
 from __future__ import annotations
 
 import calendar
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import simpy
 
+from sim.errors import ScenarioError
 from sim.model.books import Books
 from sim.model.coculture import (
     allocate_places,
@@ -55,6 +59,26 @@ def test_coculture_reaches_8_villages_and_320_households_by_mid_2025() -> None:
     june = tw[(tw.year == 2025) & (tw.month == 6)]
     assert 6 <= june["coculture_villages"].mean() <= 10
     assert 250 <= june["coculture_households"].mean() <= 400
+
+
+@pytest.mark.parametrize(("section", "key"), [
+    ("levers:\n  coculture: {pilot_villages: [17], subsidy_innovation_multiplier: 4}",
+     "levers.coculture.subsidy_innovation_multiplier"),
+    ("paddy: {innovation_per_year: 0.05}", "paddy.innovation_per_year"),
+])
+def test_retired_bass_keys_say_what_replaced_them(tmp_path: Path, section: str, key: str
+                                                  ) -> None:
+    """A scenario still setting a key of the old Bass rule is refused naming the file and the
+    key, and what to use instead; `greensim validate` exits 2 without a traceback."""
+    path = tmp_path / "old.yaml"
+    path.write_text(f"name: old\n{section}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(path) in str(err.value) and key in str(err.value)
+    assert "no longer a parameter" in str(err.value)
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and key in done.stderr
 
 
 def test_coculture_pays_about_three_times_rice() -> None:
