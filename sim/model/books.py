@@ -70,6 +70,8 @@ ITEMS: dict[str, ItemSpec] = {
                                  "the subsidised share of a retrofit loan's interest"),
     "coculture_subsidy": ItemSpec(A.TOWNSHIP, A.HOUSEHOLDS, "coculture",
                                   "the conversion subsidy per mu converted"),
+    "coculture_training": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "coculture",
+                                   "the programme's class: cost per household trained"),
     "planting_subsidy": ItemSpec(A.TOWNSHIP, A.HOUSEHOLDS, "forest_economy",
                                  "the planting subsidy, to the forest villages' households"),
     "points": ItemSpec(A.TOWNSHIP, A.HOUSEHOLDS, "points_scheme",

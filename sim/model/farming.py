@@ -67,6 +67,7 @@ class Farming:
             env.process(farm_process(farm, p, lever, scenario.start_date, hooks, rng))
         self.price_rng = streams("crayfish_price")  # type: ignore[operator]
         self.paddy = PaddySector(scenario.paddy, scenario.levers.coculture, villages, hh, layout)
+        self.paddy.decision_rng = streams("coculture")  # type: ignore[operator]
         self.hooks = hooks
         self.forest_host = (zones == "hilly").astype(float)
         lv = scenario.levers.manure_retrofit
@@ -141,6 +142,7 @@ class Farming:
         out.income_coculture_yuan = pm.coculture_income_yuan
         out.adopted, out.dropped = pm.adopted, pm.dropped
         books.post(t0, "coculture_conversion", pm.conversion_yuan)
+        books.pay(t0, "coculture_training", pm.training_yuan)
         if pm.subsidy_yuan > 0:
             take, due = self.paddy.subsidy_due
 

@@ -1,10 +1,13 @@
 """Paddy fields: rice alone or rice–crayfish co-culture, chosen by households each spring.
 
-Adoption is Bass-style: in villages the programme has opened, a rice household converts with
-probability (p + q·F)·dt, where p is raised by subsidy and training and F mixes the adopters'
-share in its own village and in adjacent villages, scaled by the profit adopters made last year;
-adopters stop after a loss year with some probability. Only households with suitable paddy
-can convert (the ceiling m of each village). Crayfish prices vary year to year, with crashes.
+Co-culture is a programme: the township enrols villages by year and runs a class in each
+enrolled village with a number of places a year; a household must be trained to convert. Each
+spring a suitable rice household in an enrolled village applies with the chance that
+co-culture pays for it (expected margin over rice at last season's market and the brand's
+price at the township's supply, start-up cost net of subsidy) plus the peer effect of its
+neighbours' adoption; places go to applicants in a random order (`sim.model.coculture`).
+Adopters stop after a loss year with some probability. The brand's price falls once the
+township's supply exceeds local demand.
 """
 
 from __future__ import annotations
@@ -14,6 +17,13 @@ from datetime import date
 
 import numpy as np
 
+from sim.model.coculture import (
+    allocate_places,
+    apply_probability,
+    margin_over_rice,
+    pays_probability,
+    town_price,
+)
 from sim.model.households import HouseholdState
 from sim.model.world import Villages
 from sim.scenario.farms import Coculture, Paddy
@@ -24,32 +34,10 @@ SPRING_MONTH = 3
 DRAINAGE_PULSE_SHARE = {5: 0.5, 6: 0.5}  # crayfish fields drained late May–June (river-facts §7)
 
 
-def adoption_probability(p: float, q: float, share_adopted: np.ndarray | float,
-                         dt_years: float = 1.0) -> np.ndarray:
-    """Bass hazard over a step: (p + q·F)·dt, capped at 1 (discrete Bass for dt = 1)."""
-    return np.minimum(1.0, (p + q * np.asarray(share_adopted, dtype=float)) * dt_years)
-
-
-def subsidy_multiplier(lever: Coculture) -> float:
-    """How much the conversion subsidy raises Bass p: 1 with none, the full multiplier at (or
-    above) `subsidy_for_full_effect_yuan_per_mu`, in proportion between."""
-    reach = min(1.0, lever.subsidy_yuan_per_mu / lever.subsidy_for_full_effect_yuan_per_mu)
-    return 1.0 + (lever.subsidy_innovation_multiplier - 1.0) * reach
-
-
-def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
-    """Share adopted at time t from the Bass (1969) closed form, F(0) = 0."""
-    t = np.asarray(t, dtype=float)
-    e = np.exp(-(p + q) * t)
-    return np.asarray((1 - e) / (1 + (q / p) * e))
-
-
 def coculture_net_per_mu(p: Paddy, crayfish_price: float, branded: bool) -> float:
-    """Net income of a mu under co-culture in a year, yuan (before conversion costs)."""
-    price = crayfish_price * (1 + p.brand_crayfish_premium_share if branded else 1.0)
-    rice_premium = p.brand_rice_premium_yuan_per_kg * p.rice_yield_kg_per_mu if branded else 0.0
-    return (p.rice_net_yuan_per_mu + p.input_saving_yuan_per_mu + rice_premium
-            + p.crayfish_yield_kg_per_mu * price - p.coculture_extra_cost_yuan_per_mu)
+    """Net income of a mu under co-culture in a year at the township's crayfish price, yuan
+    (before conversion costs)."""
+    return p.rice_net_yuan_per_mu + margin_over_rice(p, crayfish_price, branded)
 
 
 @dataclass
@@ -58,7 +46,9 @@ class PaddyMonth:
     coculture_income_yuan: float = 0.0
     adopted: int = 0
     dropped: int = 0
+    applied: int = 0
     subsidy_yuan: float = 0.0
+    training_yuan: float = 0.0
     conversion_yuan: float = 0.0
     runoff_kg_per_day: np.ndarray | None = None   # villages × (COD, NH3-N, TP)
 
@@ -75,13 +65,15 @@ class PaddySector:
         self.coculture = np.zeros(n, dtype=bool)
         self.loss_last_year = np.zeros(n, dtype=bool)
         nv = villages.count
-        # suitable paddy (water, flatness, low-lying fields): the Bass ceiling m per village
+        # suitable paddy (water, flatness, low-lying fields): the ceiling per village
         self.suitable = self.farming & (rng.random(n) < p.suitable_share)
         self.ceiling_v = np.bincount(hh.village[self.suitable], minlength=nv)
         # the modelled rice income replaces that part of the households' base income
         hh.base_income_yuan_per_year -= p.rice_net_yuan_per_mu * self.mu
         np.maximum(hh.base_income_yuan_per_year, 0.0, out=hh.base_income_yuan_per_year)
-        self.crayfish_price = p.crayfish_price_yuan_per_kg
+        self.crayfish_price = p.crayfish_price_yuan_per_kg  # the township's, this season
+        self.market_price = p.crayfish_price_yuan_per_kg    # the market's farm gate
+        self.decision_rng: np.random.Generator | None = None  # stream `coculture` (Farming)
         self._version = 0  # bumped whenever adopters change (spring); keys the caches below
         self._counts_key = self._area_key = self._runoff_key = -1
         self._counts: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
@@ -93,8 +85,9 @@ class PaddySector:
         shares = np.asarray(p.n_runoff_monthly_share, dtype=float)
         self._n_month = shares / shares.sum()  # the month's share of the yearly N runoff
         self.crashed = False
-        self.last_profit_ratio = 1.0
         self.conversion_yuan = 0.0  # paid by this spring's adopters
+        self.training_yuan = 0.0    # the township's cost of this spring's places filled
+        self.applied = 0            # households that applied this spring
         self.subsidy_due: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.intp),
                                                            np.zeros(0))
         self.adjacent = self._adjacency()
@@ -127,43 +120,59 @@ class PaddySector:
         lv = self.lever
         return lv is not None and lv.brand_from is not None and day >= lv.brand_from
 
-    def draw_price(self, rng: np.random.Generator) -> None:
-        """This season's crayfish price (yuan/kg): lognormal, halved or worse in a crash."""
+    def draw_price(self, rng: np.random.Generator, day: date) -> None:
+        """This season's market price (yuan/kg): lognormal, halved or worse in a crash; then
+        the township's price at its supply (`town_price`)."""
         p = self.p
         sd = p.crayfish_price_log_sd
         price = p.crayfish_price_yuan_per_kg * np.exp(sd * rng.standard_normal() - 0.5 * sd * sd)
         self.crashed = bool(rng.random() < p.crash_prob_per_year)
-        self.crayfish_price = float(price * (p.crash_price_share if self.crashed else 1.0))
+        self.market_price = float(price * (p.crash_price_share if self.crashed else 1.0))
+        self.crayfish_price = town_price(p, self.market_price, self.supply_kg(),
+                                         self.branded(day))
 
-    def spring(self, year: int, rng: np.random.Generator) -> tuple[int, int, float]:
-        """Drop-outs after a loss year, then adoption; returns (adopted, dropped, subsidy).
+    def supply_kg(self) -> float:
+        """The township's crayfish this season at the mean yield, kg."""
+        return float(self._areas_now()[1].sum()) * self.p.crayfish_yield_kg_per_mu
+
+    def spring(self, day: date, rng: np.random.Generator) -> tuple[int, int, float]:
+        """Drop-outs after a loss year, then applications and places; returns (adopted,
+        dropped, subsidy).
 
         Adopters pay the conversion now (`conversion_yuan`); the subsidy due to each is left in
-        `subsidy_due` (households, yuan) for the township to pay."""
+        `subsidy_due` (households, yuan) for the township to pay, the training's cost in
+        `training_yuan`, the applicants' number in `applied`."""
         p, lv, hh = self.p, self.lever, self.hh
         drop = self.coculture & self.loss_last_year & (rng.random(hh.count) < p.dropout_after_loss)
         self.coculture &= ~drop
         if drop.any():
             self._version += 1  # adopters change only in spring, and not every year
+        self.applied, self.training_yuan = 0, 0.0
         if lv is None:
             return 0, int(drop.sum()), 0.0
         nv = self.villages.count
-        open_v = self.open_villages(year)
-        # per-village counts and village values per household by `HouseholdState`'s helpers
-        # (integer counts; values copied out): the same arrays as bincount and indexing give
+        open_v = self.open_villages(day.year)
+        eligible = self.suitable & ~self.coculture & ~drop & hh.spread(open_v)
+        if not eligible.any() or lv.training_places_per_village_year <= 0:
+            self.subsidy_due = (np.zeros(0, dtype=np.intp), np.zeros(0))
+            return 0, int(drop.sum()), 0.0
+        # the neighbours' adoption share: own village and adjacent ones (weight w)
         adopters_v = hh.village_counts(self.coculture, nv)
         share_v = np.divide(adopters_v, self.ceiling_v, out=np.zeros(nv),
                             where=self.ceiling_v > 0)
-        w = p.neighbour_weight
-        deg = self._degree
+        w, deg = p.neighbour_weight, self._degree
         neigh = np.divide(self.adjacent @ share_v, deg, out=np.zeros(nv), where=deg > 0)
         mixed = (share_v + w * neigh) / (1.0 + w)
-        p_eff = p.innovation_per_year * subsidy_multiplier(lv) * lv.training_innovation_multiplier
-        # np.clip of one number is min(max(...)) (none is NaN), without numpy's overhead
-        q_eff = p.imitation_per_year * min(max(self.last_profit_ratio, 0.0), 2.0)
-        prob_v = np.where(open_v, adoption_probability(p_eff, q_eff, mixed), 0.0)
-        eligible = self.suitable & ~self.coculture & ~drop & hh.spread(open_v)
-        take = np.flatnonzero(eligible & (rng.random(hh.count) < hh.spread(prob_v)))
+        # expected price: last season's market, the brand's at today's supply
+        branded = self.branded(day)
+        expected = town_price(p, self.market_price, self.supply_kg(), branded)
+        pays = pays_probability(p, expected, branded, lv.subsidy_yuan_per_mu)
+        prob_v = np.where(open_v, apply_probability(pays, p.peer_effect, mixed), 0.0)
+        draws = self.decision_rng if self.decision_rng is not None else rng
+        applicants = np.flatnonzero(eligible & (draws.random(hh.count) < hh.spread(prob_v)))
+        places_v = np.where(open_v, lv.training_places_per_village_year, 0)
+        take = allocate_places(applicants, hh.village, places_v, draws.random(applicants.size))
+        self.applied = int(applicants.size)
         self.coculture[take] = True
         if take.size:
             self._version += 1
@@ -172,6 +181,7 @@ class PaddySector:
         subsidy = self.mu[take] * lv.subsidy_yuan_per_mu
         hh.extra_yuan[take] -= cost
         self.conversion_yuan = float(cost.sum())
+        self.training_yuan = take.size * lv.training_yuan_per_place
         self.subsidy_due = (take, subsidy)
         return int(take.size), int(drop.sum()), float(subsidy.sum())
 
@@ -182,11 +192,12 @@ class PaddySector:
         out = PaddyMonth()
         if m0.month == SPRING_MONTH:
             self.conversion_yuan = 0.0
-            out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0.year, rng)
+            out.adopted, out.dropped, out.subsidy_yuan = self.spring(m0, rng)
             out.conversion_yuan = self.conversion_yuan
+            out.applied, out.training_yuan = self.applied, self.training_yuan
         if m0.month == SPRING_MONTH + 1:
             # prices have their own stream: the same seasons under every policy (CRN)
-            self.draw_price(price_rng if price_rng is not None else rng)
+            self.draw_price(price_rng if price_rng is not None else rng, m0)
         if m0.month == HARVEST_CRAYFISH_MONTH:
             net = coculture_net_per_mu(p, self.crayfish_price, self.branded(m0)) - (
                 p.rice_net_yuan_per_mu)
@@ -194,7 +205,6 @@ class PaddySector:
             hh.extra_yuan += crayfish
             out.coculture_income_yuan += float(crayfish.sum())
             self.loss_last_year = self.coculture & (net < 0)
-            self.last_profit_ratio = net / max(p.rice_net_yuan_per_mu, 1.0)
         if m0.month == HARVEST_RICE_MONTH:
             rice = self.mu * p.rice_net_yuan_per_mu * level
             hh.extra_yuan += rice

@@ -87,9 +87,10 @@ class Paddy(Frozen):
     mu_min: float = param(1.5, tag="A", ge=0, source="PARAMETERS.md: 1.5–2.5 mu a household")
     mu_max: float = param(2.5, tag="A", ge=0, source="PARAMETERS.md: 1.5–2.5 mu a household")
     suitable_share: float = param(
-        0.4, tag="C", rng=(0.15, 0.4), ge=0, le=1,
-        source="ceiling of paddy suited to co-culture per village (research row 49: 30 %, "
-               "15–40 %); tuned to the top of its range (docs/calibration.md)")
+        0.3, tag="A", rng=(0.15, 0.4), ge=0, le=1,
+        source="share of a village's paddy suited to co-culture (water supply and drainage, "
+               "flat low-lying fields): research row 49, 30 % (15–40 %); Hubei's 稻渔 area is "
+               "> 20 % of its paddy (research §3.1)")
     rice_yield_kg_per_mu: float = param(550.0, tag="S", rng=(450, 650), ge=0,
                                         source="research row 39")
     rice_net_yuan_per_mu: float = param(500.0, tag="S", rng=(0, 1200),
@@ -112,8 +113,33 @@ class Paddy(Frozen):
     input_saving_yuan_per_mu: float = param(
         100.0, tag="A", rng=(0, 200), ge=0,
         source="N fertiliser −30 % and pesticide −50 % (research rows 44–45), in yuan")
-    brand_crayfish_premium_share: float = param(0.1, tag="A", rng=(0.0, 0.3), ge=0,
-                                                source="trademark premium, assumption")
+    crayfish_yield_sd_kg_per_mu: float = param(
+        45.0, tag="D", rng=(25.0, 60.0), gt=0,
+        source="spread of a household's own crayfish yield as it judges it: research §3.2 "
+               "gives 60–250 kg/mu across farms, ≈ ±2 sd around 110–150 (sd ≈ 45)")
+    payback_years: float = param(
+        3.0, tag="A", rng=(2.0, 5.0), gt=0,
+        source="years over which a household spreads the start-up cost (ditches, barrier, "
+               "pipes) net of subsidy when it weighs co-culture, assumption")
+    peer_effect: float = param(
+        0.367, tag="S", rng=(0.2, 0.5), ge=0, le=1,
+        source="+0.367 adoption probability per unit of neighbours' adoption share (IJERPH "
+               "2023, 20(5):4399, 980 Yangtze farmers; research §3.1, §8); range assumption")
+    brand_crayfish_price_yuan_per_kg: float = param(
+        60.0, tag="S", rng=(36.0, 70.0), ge=0,
+        source="the township's trademark crayfish while local demand exceeds supply: account "
+               "30 yuan/jin; Qianjiang large crayfish 18–24 yuan/jin (2015), Xuyi brand 30–35 "
+               "yuan/jin in Shanghai (Global Times 2014-05-20); moves with the season's market")
+    brand_local_demand_t_per_year: float = param(
+        100.0, tag="D", rng=(70.0, 200.0), gt=0,
+        source="what buyers take at the brand price a year: the account says demand exceeds "
+               "supply in 2025 (320 households ≈ 640 mu × 110 kg ≈ 70 t, the lower bound); the "
+               "upper bound and the default are assumptions")
+    crayfish_demand_elasticity: float = param(
+        1.0, tag="A", rng=(0.5, 1.5), gt=0,
+        source="price elasticity of demand for the brand beyond local demand: supply Q > D "
+               "sells at price × (Q/D)^(−1/ε), never below the market price; assumption "
+               "(aquatic products' own-price elasticities ≈ 0.5–1.5, not verified)")
     brand_rice_premium_yuan_per_kg: float = param(0.4, tag="S", rng=(0.0, 0.6), ge=0,
                                                   source="account: +0.2 yuan/jin")
     n_runoff_kg_per_mu_year: float = param(0.7, tag="S", rng=(0.4, 1.5), ge=0,
@@ -139,14 +165,16 @@ class Paddy(Frozen):
         source="N losses concentrate in the rice season (research §2.3)")
     farmland_river_entry_share: float = param(0.5, tag="A", rng=(0.3, 1.0), ge=0, le=1,
                                               source="share of field-edge runoff reaching it")
-    innovation_per_year: float = param(0.03, tag="S", rng=(0.01, 0.066), ge=0, le=1,
-                                       source="Bass p: Sultan et al. 1990 mean 0.03 (row 50)")
-    imitation_per_year: float = param(0.35, tag="D", rng=(0.25, 0.43), ge=0, le=2,
-                                      source="Bass q (row 51), fit to national crayfish area")
     neighbour_weight: float = param(0.3, tag="A", rng=(0.0, 1.0), ge=0, le=1,
-                                    source="weight of adjacent villages' adopters in imitation")
+                                    source="weight of adjacent villages' adopters in the "
+                                           "neighbours' share the peer effect sees")
     dropout_after_loss: float = param(0.15, tag="A", rng=(0.05, 0.2), ge=0, le=1,
                                       source="research row 53: 10 % (5–20 %) in a crash year")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: object) -> object:
+        return _refuse_retired(data, "paddy", PADDY_RETIRED)
 
     @model_validator(mode="after")
     def _mu_order(self) -> Paddy:
@@ -180,28 +208,61 @@ class ManureRetrofit(Frozen):
 
 
 class Coculture(Frozen):
-    """Lever: rice–crayfish rollout (account §2)."""
+    """Lever: the rice–crayfish programme (account §2): villages enrolled by year, training
+    places, subsidy, trademarks."""
 
     pilot_villages: tuple[int, ...] = (17,)
     pilot_year: int = 2024
     target_villages_by_year: dict[int, tuple[int, ...]] = Field(default_factory=dict)
     subsidy_yuan_per_mu: float = Field(default=300.0, ge=0, description="one-off, on conversion")
-    subsidy_innovation_multiplier: float = param(
-        5.0, tag="C", rng=(2.0, 5.0), ge=1,
-        source="a full subsidy multiplies Bass p by 2–5 (research §8, Tianmen 4→24万亩); "
-               "tuned to the top of the range")
-    subsidy_for_full_effect_yuan_per_mu: float = param(
-        300.0, tag="A", rng=(150, 800), gt=0,
-        source="subsidy at which the multiplier is reached; smaller ones act in proportion")
-    training_innovation_multiplier: float = param(3.0, tag="A", rng=(1.0, 3.0), ge=1,
-                                                  source="technical training, assumption")
+    training_places_per_village_year: int = param(
+        40, tag="C", rng=(20, 60), ge=0, le=10_000,
+        source="places in the programme's technical class, per enrolled village and year (a "
+               "household must be trained to convert: research §3.4, 'not low-tech'); "
+               "township classes train 70–150 growers a session (Shaoxing 2010 ≈ 80, Weishan "
+               "2020 100+, Anxiang 2023 70+), a village's class half that [A]; tuned to the "
+               "account's 320 households (docs/calibration.md)")
+    training_yuan_per_place: float = param(
+        300.0, tag="A", rng=(100.0, 1000.0), ge=0,
+        source="the township's cost per household trained (teachers, field visits), assumption")
     brand_from: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: object) -> object:
+        return _refuse_retired(data, "levers.coculture", COCULTURE_RETIRED)
 
     @model_validator(mode="after")
     def _years(self) -> Coculture:
         if any(y < self.pilot_year for y in self.target_villages_by_year):
             raise ValueError("target years must not precede pilot_year")
         return self
+
+
+PADDY_RETIRED = {
+    "innovation_per_year": "the Bass rule was replaced by the households' decision "
+                           "(docs/model.md §7.12)",
+    "imitation_per_year": "neighbours now act through paddy.peer_effect",
+    "brand_crayfish_premium_share": "the brand's price is paddy.brand_crayfish_price_yuan_per_kg",
+}
+COCULTURE_RETIRED = {
+    "subsidy_innovation_multiplier": "the subsidy now lowers the start-up cost households weigh "
+                                     "(docs/model.md §7.12)",
+    "subsidy_for_full_effect_yuan_per_mu": "the subsidy now lowers the start-up cost households "
+                                           "weigh (docs/model.md §7.12)",
+    "training_innovation_multiplier": "training is now places a year: "
+                                      "levers.coculture.training_places_per_village_year",
+}
+
+
+def _refuse_retired(data: object, where: str, retired: dict[str, str]) -> object:
+    """A key of the old Bass rule gets an error saying what replaced it."""
+    if isinstance(data, dict):
+        for key, instead in retired.items():
+            if key in data:
+                raise ValueError(f"{where}.{key} is no longer a parameter: {instead}; "
+                                 "remove the key")
+    return data
 
 
 class ForestPlanting(Frozen):

@@ -3,8 +3,9 @@
 The plan (`planned_spending`): closures' compensation of the workshops named or selected by the
 rule, the plant's capex (if the township pays) and the sewers of the workshops it connects,
 eco-tourism investments and marketing, the forest planting subsidy, the points scheme's monthly
-budget (its most), clean-up at its yearly rates, councils' running costs. Co-culture and
-interest subsidies are not in it: their size follows adoption and retrofits during the run;
+budget (its most), clean-up at its yearly rates, councils' running costs. Co-culture's
+subsidies and classes and the interest subsidies are not in it: their size follows adoption
+(places filled) and retrofits during the run;
 nor is rural sewage, whose costs follow each village's households and persons, drawn at the
 run's start. What these add over the budget is deferred in either mode.
 """
