@@ -59,8 +59,8 @@ def test_bundled_scenarios_keep_tuned_values_in_range(path: Path) -> None:
 def test_the_range_check_catches_a_value_outside() -> None:
     """The check is real: a scenario with a tuned value past its range is caught."""
     s = load_scenario(ROOT / "scenarios/as_reported.yaml",
-                      ["river.catchment_area_km2=150", "levers.coculture.subsidy_innovation_"
-                                                        "multiplier=6"])
+                      ["river.catchment_area_km2=150",
+                       "levers.coculture.training_places_per_village_year=70"])
     found = outside_range(s)
     assert len(found) == 2 and "catchment_area_km2 = 150" in found[0]
 
