@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model.councils import (DUMPING, RUBBISH_POINT, STREET_LIGHTS, Councils,
-                                raise_collection)
+from sim.model.councils import DUMPING, RUBBISH_POINT, STREET_LIGHTS, Councils, raise_collection
 from sim.model.households import build_households
 from sim.model.simulation import run
 from sim.model.world import build_villages

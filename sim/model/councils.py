@@ -56,7 +56,7 @@ class Councils:
               ) -> CouncilMonth:
         """This month's meetings; `collected_v` is each village's collection share and `dumps_t`
         the township's legacy dumps (t), both at the month's start."""
-        sc, c, nv = self.sc, self.sc.councils, self.villages.count
+        sc, c = self.sc, self.sc.councils
         lever = sc.levers.councils if council_on else None
         out = CouncilMonth()
         part = lever.participation_share if lever is not None else c.participation_without
