@@ -56,15 +56,19 @@ def test_street_lights_never_exceed_the_dark_road() -> None:
     assert np.all(out.lit_km_v <= 0.6 + 1e-12) and out.lit_km_v.sum() > 0
 
 
-def test_more_participation_raises_more_issues() -> None:
-    """Residents raise issues at meetings: the councils' participation drives the count."""
+def test_more_participation_resolves_more_issues() -> None:
+    """A pending issue is taken up at a meeting with a chance that grows with participation:
+    more taking part, more resolved and a smaller backlog (same draws)."""
     got = []
     for share in (0.3, 0.85):
         s = load_scenario(SCENARIOS / "as_reported.yaml",
                           ["end_date=2025-12-31", f"levers.councils.participation_share={share}"])
-        tw = pd.concat([run(s, 3, r).tables["township"] for r in range(3)])
-        got.append(tw.loc[tw.date >= "2024-03-01", "issues_raised"].sum())
-    assert got[0] < 0.6 * got[1]
+        runs = [run(s, 3, r).tables for r in range(3)]
+        tw = pd.concat([t["township"] for t in runs])
+        vil = pd.concat([t["villages"] for t in runs])
+        got.append((tw.loc[tw.date >= "2024-03-01", "issues_resolved"].sum(),
+                    vil.loc[vil.date == "2025-12-01", "unresolved_issues"].sum()))
+    assert got[0][0] < got[1][0] and got[0][1] > got[1][1]
 
 
 @pytest.fixture(scope="module")

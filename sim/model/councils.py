@@ -4,8 +4,9 @@ resolved issue changes (model.md §7.15; account §3).
 Issues are of a kind (`ISSUE_KINDS`): a missing rubbish collection point, a reported dump, a
 dark village road, or another matter. Residents raise a kind in proportion to how much of its
 problem is left in their village (the uncollected share, the dumps still lying about, the road
-still dark) and to how many of them take part; a council resolves a share of the pending issues
-each month. Resolving a rubbish-point issue raises the village's collection share (applied by
+still dark); each month a pending issue is taken up at a meeting with a chance that grows with
+participation, and a council resolves a share of those it takes up (a village committee without
+a council, a smaller share). Resolving a rubbish-point issue raises the village's collection share (applied by
 `sim.model.life.Life`), a dumping report has villagers clear part of an old dump, a street-light
 issue lights some road. Draws come from the `councils` stream.
 """
@@ -62,8 +63,8 @@ class Councils:
         part = lever.participation_share if lever is not None else c.participation_without
         out.participants = rng.random(out=self._draw) < part
         out.participation_share = np.count_nonzero(out.participants) / self.hh.count
-        # residents raise issues at meetings: more of them take part, more issues are raised
-        rate = c.issues_per_village_month * out.participation_share / c.issues_at_participation
+        # residents raise what is still wrong in their village, council or not
+        rate = c.issues_per_village_month
         shares = c.issue_kind_shares
         r = self._rates
         gap_v = np.maximum(0.0, c.max_collected_share - collected_v)
@@ -75,11 +76,16 @@ class Councils:
         r[:, STREET_LIGHTS] = shares[STREET_LIGHTS] * self.dark_km_v / dark0 if dark0 > 0 else 0.0
         r[:, OTHER] = shares[OTHER]
         raised = rng.poisson(rate * r)
-        out.resolve_share = (lever.resolve_share_per_month if lever is not None
-                             else c.resolve_share_without)
+        # a pending issue is taken up at a meeting with a chance that grows with participation
+        # (certain at the account's 85 %), and once taken up it is solved with the resolve share
+        taken_up = min(1.0, out.participation_share / c.issues_at_participation)
+        out.resolve_share = taken_up * (lever.resolve_share_per_month if lever is not None
+                                        else c.resolve_share_without)
         pending = self.pending + raised
         resolved = rng.binomial(pending, out.resolve_share)
-        self.pending = pending - resolved
+        # residents stop pressing some issues nobody solved (the problem stays: raised again)
+        dropped = rng.binomial(pending - resolved, c.give_up_share_per_month)
+        self.pending = pending - resolved - dropped
         out.issues_raised, out.issues_resolved = int(raised.sum()), int(resolved.sum())
         out.unresolved_v = self.pending.sum(axis=1).astype(float)
         out.resolved_vk = resolved
@@ -87,7 +93,7 @@ class Councils:
         self.dark_km_v -= lit
         self.lit_km_v += lit
         out.lit_km_v = self.lit_km_v.copy()
-        if log is not None and out.issues_resolved:
+        if log is not None and lever is not None and out.issues_resolved:   # councils' own
             names = self.villages.names
             for v, k in zip(*np.nonzero(resolved), strict=True):
                 log("issue_resolved", names[v], ISSUE_KINDS[k], float(resolved[v, k]))

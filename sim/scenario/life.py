@@ -109,19 +109,24 @@ class Councils(Frozen):
     participation_without: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                           source="village meetings before the councils")
     issues_per_village_month: float = param(
-        0.25, tag="A", rng=(0.1, 0.5), ge=0,
-        source="account: 67 issues resolved in 2025 across 23 villages (≈0.24 a "
-               "village-month) while every kind still has something to fix")
+        0.29, tag="C", rng=(0.1, 0.5), ge=0,
+        source="issues a village raises a month while every kind's problem is at its starting "
+               "size; account: 67 resolved in 2025 across 23 villages (≈0.24 a village-month); "
+               "tuned to 67 as the problems shrink (calibration.md §8.2)")
     issues_at_participation: float = param(
         0.85, tag="S", ge=0.01, le=1,
-        source="account: 85 % of residents take part; issues_per_village_month is the rate at "
-               "this participation, and issues are raised in proportion to participation")
+        source="account: 85 % of residents take part; at this participation every pending "
+               "issue is taken up at the month's meeting, below it a share in proportion")
     issue_kind_shares: tuple[float, ...] = param(
         (0.3, 0.2, 0.15, 0.35), tag="A",
         source="shares of rubbish-point, dumping, street-light and other issues when each "
                "problem is at its starting size (account §3 examples; assumption)")
     resolve_share_without: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                          source="issues resolved in a month without a council")
+    give_up_share_per_month: float = param(
+        0.1, tag="A", rng=(0.05, 0.3), ge=0, le=1,
+        source="share of unresolved issues residents stop pressing each month (the problem "
+               "stays and is raised again while it lasts; assumption)")
     collection_gap_closed_per_point: float = param(
         0.25, tag="A", rng=(0.1, 0.5), ge=0, le=1,
         source="a new collection point closes this share of the village's gap to "
