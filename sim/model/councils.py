@@ -5,11 +5,11 @@ Issues are of a kind (`ISSUE_KINDS`): a missing rubbish collection point, a repo
 dark village road, or another matter. Residents raise a kind in proportion to how much of its
 problem is left in their village (the uncollected share, the dumps still lying about, the road
 still dark); each month a pending issue is taken up at a meeting with a chance that grows with
-participation, and a council resolves a share of those it takes up (a village committee without
-a council, a smaller share). Resolving a rubbish-point issue raises the village's collection share (applied by
-`sim.model.life.Life`), a dumping report has villagers clear part of an old dump, a street-light
-issue lights some road. Draws come from the `councils` stream.
-"""
+participation, and a council resolves a share of those it takes up (a village committee
+without a council, a smaller share); residents stop pressing some unresolved ones. Resolving a
+rubbish-point issue raises the village's collection share (applied by `sim.model.life.Life`),
+a dumping report has villagers clear part of an old dump, a street-light issue lights some
+road. Draws come from the `councils` stream."""
 
 from __future__ import annotations
 
