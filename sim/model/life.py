@@ -27,6 +27,15 @@ INVESTOR_EMPLOYER_BASE = 1000  # employer ids of admitted investors (workshops u
 
 @dataclass
 class LifeMonth:
+    """One month of everyday life. What residents can perceive (for `sim.model.residents`):
+    township-wide `good_air_days` (of the month's days), `days_lost_to_burning`,
+    `collected_share`, `legacy_t` and `green_area_mu` (recorded only, no effect in the model);
+    per village (arrays of 23) `collected_v`, `burning_v` (households burning straw),
+    `unresolved_v` (pending issues), `resolved_vk` (resolved this month, by village × kind of
+    `sim.scenario.life.ISSUE_KINDS`), `lit_km_v` (road lit, cumulative), `sorting_v`,
+    `polluter_v`; per household `participants` (took part this month) and the month's chance
+    `resolve_share` that a pending issue is resolved."""
+
     rubbish_t: float = 0.0
     collected_share: float = 0.0
     sorting_share: float = 0.0
