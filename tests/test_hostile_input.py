@@ -110,7 +110,7 @@ BAD_FILES = [
      "distribution: uniform}\n", "uncertainties.0.parameter", "not set in this scenario"),
     ("name: x\nuncertainties:\n  - {parameter: sewage.discharge_share, distribution: uniform, "
      "low: 0.5, high: 3}\n", "uncertainties.0.parameter", "less than or equal to 1"),
-    ("name: x\nair:\n  good_day_chance_by_month: [0.9]\n", "air.good_day_chance_by_month",
+    ("name: x\nair:\n  regional_good_chance_by_month: [0.9]\n", "air.regional_good_chance_by_month",
      "at least 12 items"),
     ("name: x\nair:\n  harvest_burn_months: [13]\n", "air.harvest_burn_months.0",
      "less than or equal to 12"),

@@ -1,5 +1,7 @@
-"""Everyday life: rubbish and sorting, the points scheme, legacy dumps and clean-up, straw burning
-and good-air days, village councils, and polluting investors (with or without a negative list).
+"""Everyday life: rubbish and sorting, the points scheme, legacy dumps and clean-up, and polluting
+investors (with or without a negative list). Each month it also runs the village councils
+(`sim.model.councils`, whose resolved issues change collection and dumps here) and the air
+(`sim.model.air`: straw burning and good-air days), and gathers their results in `LifeMonth`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.model.air import AirQuality
+from sim.model.councils import DUMPING, RUBBISH_POINT, Councils, raise_collection
 from sim.model.households import HouseholdState, hire
 from sim.model.timebase import day_of
 from sim.model.workshops import as_array
@@ -23,6 +27,15 @@ INVESTOR_EMPLOYER_BASE = 1000  # employer ids of admitted investors (workshops u
 
 @dataclass
 class LifeMonth:
+    """One month of everyday life. What residents can perceive (for `sim.model.residents`):
+    township-wide `good_air_days` (of the month's days), `days_lost_to_burning`,
+    `collected_share`, `legacy_t` and `green_area_mu` (recorded only, no effect in the model);
+    per village (arrays of 23) `collected_v`, `burning_v` (households burning straw),
+    `unresolved_v` (pending issues), `resolved_vk` (resolved this month, by village × kind of
+    `sim.scenario.life.ISSUE_KINDS`), `lit_km_v` (road lit, cumulative), `sorting_v`,
+    `polluter_v`; per household `participants` (took part this month) and the month's chance
+    `resolve_share` that a pending issue is resolved."""
+
     rubbish_t: float = 0.0
     collected_share: float = 0.0
     sorting_share: float = 0.0
@@ -31,6 +44,8 @@ class LifeMonth:
     green_area_mu: float = 0.0
     cleared_t: float = 0.0
     good_air_days: int = 0
+    regional_good_days: int = 0
+    days_lost_to_burning: int = 0
     burn_share: float = 0.0
     straw_burning_events: int = 0
     participation_share: float = 0.0
@@ -49,6 +64,11 @@ class LifeMonth:
     resolve_share: float = 0.0
     unresolved_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
     polluter_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    collected_v: np.ndarray = field(default_factory=lambda: np.zeros(0))  # by village
+    collection_points_added: int = 0      # resolved rubbish-point issues, this month
+    dumps_cleared_by_villagers_t: float = 0.0
+    resolved_vk: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
+    lit_km_v: np.ndarray = field(default_factory=lambda: np.zeros(0))   # cumulative
 
 
 def active(lever_date: date | None, day: date) -> bool:
@@ -65,7 +85,9 @@ class Life:
         self.sorting = rng.random(hh.count) < sc.sorting.start_share
         self.legacy_t = sc.rubbish.legacy_t_at_start
         self.green_mu = 0.0
-        self.unresolved = np.zeros(nv, dtype=np.int64)
+        self.collected_v = np.full(nv, sc.rubbish.collected_share)
+        self.councils = Councils(sc, villages, hh)
+        self.air = AirQuality(sc.air)
         riverside = np.flatnonzero(np.asarray(villages.zones) == "riverside")
         self.sand_sites = [int(riverside[k % riverside.size])
                            for k in range(sc.investors.illegal_sand_sites_at_start)]
@@ -123,7 +145,10 @@ class Life:
 
     # ------------------------------------------------------------------ the month
     def month(self, m0: date, days: int, persons_v: np.ndarray, visitor_rubbish_t: float,
-              farming: np.ndarray, rng: np.random.Generator) -> LifeMonth:
+              farming: np.ndarray, rng: np.random.Generator, air_rng: np.random.Generator,
+              council_rng: np.random.Generator,
+              log: Callable[..., None] | None = None) -> LifeMonth:
+        """The month; `log(kind, subject, detail, value)` records events at its start."""
         sc, hh, nv = self.sc, self.hh, self.villages.count
         lv = sc.levers
         out = LifeMonth()
@@ -164,19 +189,40 @@ class Life:
         sorters_v = hh.village_counts(self.sorting, nv)
         out.sorting_share = float(sorters_v.sum() / hh.count)
         out.sorting_v = sorters_v / per_v
+        # --- councils: meetings at the month's start, on the state the month starts with
+        cm = self.councils.month(council_on, self.collected_v, self.legacy_t, council_rng, log)
+        out.participants, out.participation_share = cm.participants, cm.participation_share
+        out.issues_raised, out.issues_resolved = cm.issues_raised, cm.issues_resolved
+        out.resolve_share, out.unresolved_v = cm.resolve_share, cm.unresolved_v
+        out.resolved_vk, out.lit_km_v = cm.resolved_vk, cm.lit_km_v
+        c = sc.councils
+        points_v = cm.resolved_vk[:, RUBBISH_POINT]
+        out.collection_points_added = int(points_v.sum())
+        self.collected_v = raise_collection(self.collected_v, points_v,
+                                            c.collection_gap_closed_per_point,
+                                            c.max_collected_share)
+        reported = min(self.legacy_t, float(cm.resolved_vk[:, DUMPING].sum())
+                       * c.dump_t_per_report)
+        self.legacy_t -= reported
+        out.dumps_cleared_by_villagers_t = reported
+        if council_on and lv.councils:
+            out.spending["councils"] = lv.councils.yuan_per_village_month * nv
         # --- rubbish, legacy dumps, clean-up
         r = sc.rubbish
-        # only the total is used; it is a whole number, so any summation order gives it exactly
-        sorter_persons = float(np.dot(hh.size, self.sorting))
-        persons = float(persons_v.sum())
-        other_persons = persons - sorter_persons
-        sorter_t = sorter_persons * r.kg_per_person_day * days / 1000 * (
-            1 - r.sorting_reduction_share)
-        other_t = other_persons * r.kg_per_person_day * days / 1000 + visitor_rubbish_t
-        collected = sorter_t * r.sorting_collected_share + other_t * r.collected_share
-        out.rubbish_t = sorter_t + other_t
+        kg = r.kg_per_person_day * days / 1000
+        # persons in sorting households, per village (whole numbers: exact in any order)
+        sorter_v = hh.village_counts(hh.size * self.sorting, nv).astype(float)
+        other_v = persons_v - sorter_v
+        sorted_v = sorter_v * kg * (1 - r.sorting_reduction_share)
+        weights = persons_v / max(float(persons_v.sum()), 1.0)
+        unsorted_v = other_v * kg + visitor_rubbish_t * weights
+        sorted_share_v = np.maximum(self.collected_v, r.sorting_collected_share)
+        collected = float(np.dot(sorted_v, sorted_share_v) + np.dot(unsorted_v, self.collected_v))
+        out.rubbish_t = float(sorted_v.sum() + unsorted_v.sum())
         out.collected_share = collected / out.rubbish_t if out.rubbish_t > 0 else 1.0
-        self.legacy_t += out.rubbish_t - collected
+        out.collected_v = self.collected_v.copy()
+        # the kitchen waste in what is not collected rots; the rest stays in the dumps
+        self.legacy_t += (out.rubbish_t - collected) * r.persistent_share
         if lv.cleanup is not None and active(lv.cleanup.start, m0):
             cu = lv.cleanup
             out.cleared_t = min(self.legacy_t, cu.tonnes_per_year / 12)
@@ -186,42 +232,15 @@ class Life:
             out.spending["greening"] = cu.greening_mu_per_year / 12 * cu.yuan_per_mu_greened
         out.legacy_t, out.green_area_mu = self.legacy_t, self.green_mu
         leach = self.legacy_t * as_array(r.leachate_kg_per_t_year) / 365.25 * r.river_entry_share
-        weights = persons_v / max(persons, 1.0)
         out.rubbish_kg_per_day = weights[:, None] * leach[None, :]
-        # --- councils and issues
-        c = sc.councils
-        part = lv.councils.participation_share if council_on and lv.councils else (
-            c.participation_without)
-        out.participants = rng.random(out=self._draw) < part
-        out.participation_share = np.count_nonzero(out.participants) / hh.count   # the mean
-        raised = rng.poisson(c.issues_per_village_month, nv)
-        out.resolve_share = (lv.councils.resolve_share_per_month if council_on and lv.councils
-                             else c.resolve_share_without)
-        pending = self.unresolved + raised
-        resolved = rng.binomial(pending, out.resolve_share)
-        self.unresolved = pending - resolved
-        out.issues_raised, out.issues_resolved = int(raised.sum()), int(resolved.sum())
-        out.unresolved_v = self.unresolved.astype(float)
-        if council_on and lv.councils:
-            out.spending["councils"] = lv.councils.yuan_per_village_month * nv
         # --- straw burning and air
-        a = sc.air
-        burn = a.burn_share_at_start
-        if council_on and lv.councils:
-            burn *= 1 - a.patrol_burn_cut * lv.councils.patrol_intensity
-        if points_on:
-            burn *= 1 - a.points_burn_cut
-        out.burn_share = burn
-        lost_days = 0.0
-        burning_v = np.zeros(nv, dtype=np.int64)          # nobody burns outside the harvest
-        if m0.month in a.harvest_burn_months:
-            burning = farming & (rng.random(out=self._draw) < burn)
-            burning_v = hh.village_counts(burning, nv)
-            lost_days = burn * 10 * a.good_days_lost_per_10pct_burned / len(a.harvest_burn_months)
-        out.straw_burning_events = int(burning_v.sum())
-        out.burning_v = burning_v.astype(float)
-        p_good = max(0.0, a.good_day_chance_by_month[m0.month - 1] - lost_days / days)
-        out.good_air_days = int(rng.binomial(days, p_good))
+        patrol = lv.councils.patrol_intensity if council_on and lv.councils else 0.0
+        am = self.air.month(m0.month, days, farming, patrol, points_on, air_rng)
+        out.good_air_days, out.regional_good_days = am.good_air_days, am.regional_good_days
+        out.days_lost_to_burning, out.burn_share = am.days_lost_to_burning, am.burn_share
+        out.straw_burning_events = am.straw_burning_events
+        out.burning_v = (hh.village_counts(am.burning, nv).astype(float) if am.burning.size
+                         else np.zeros(nv))
         # --- investors and sand sites
         ind = np.zeros((nv, 3))
         for v, kind in self.polluters:

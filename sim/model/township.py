@@ -336,8 +336,12 @@ class Township:
         hh_rate = untreated - works.removed_kg_per_day
         if works.running_yuan > 0:
             self.pay(t0, "sewage_running", works.running_yuan)
+        def note(kind: str, subject: str, detail: str = "", value: float = float("nan")) -> None:
+            self.log_event(t0, kind, subject, detail, value)
+
         life = self.life.month(m0, days, persons_v, visitors.result.rubbish_kg / 1000,
-                               self.farming.paddy.farming, self.streams("life"))
+                               self.farming.paddy.farming, self.streams("life"),
+                               self.streams("air"), self.streams("councils"), note)
         self._book_life(t0, life.spending)
         villages_rate = (hh_rate + visitors.tourist_kg_per_day + fields.livestock_kg_per_day
                          + fields.farmland_kg_per_day + life.rubbish_kg_per_day

@@ -19,7 +19,7 @@ from sim.report.i18n import CATALOGUES, Tr
 NUMBER = r"([-+]?[0-9]+(?:\.[0-9]+)?)"
 JIN_PER_KG = 2.0  # 1 斤 = 0.5 kg (GLOSSARY): Chinese pages give crayfish prices per 斤
 
-# the model's detail phrases (sim/model: township, livestock, farming, life, levers)
+# the model's detail phrases (sim/model: township, livestock, farming, life, councils, levers)
 PATTERNS: dict[str, re.Pattern[str]] = {
     "closure": re.compile(rf"^(?:rule:(\w+)|named); {NUMBER} workers laid off$"),
     "connection": re.compile(r"^(\w+)$"),
@@ -36,6 +36,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "retrofit": re.compile(rf"^loan {NUMBER}, free equipment {NUMBER}$"),
     "sand_site_closed": re.compile(rf"^{NUMBER} mu restored$"),
     "homestays_opened": re.compile(rf"^{NUMBER} new, private investment \(yuan\)$"),
+    "issue_resolved": re.compile(r"^(rubbish_point|dumping|street_lights|other)$"),
 }
 
 
@@ -49,6 +50,8 @@ def _detail(kind: str, detail: str, tr: Tr) -> str:
     groups = list(match.groups())
     if kind == "connection":
         groups[0] = tr.name("lever", groups[0])
+    if kind == "issue_resolved":
+        groups[0] = tr(f"event.issue.{groups[0]}")
     if kind == "closure":
         rule = groups[0]
         groups[0] = tr.name("event.rule", rule) if rule else tr("event.rule.named")

@@ -34,6 +34,11 @@ class Rubbish(Frozen):
                "NH3-N ≈1 g/L, TP ≈10 mg/L (assumption from landfill practice)")
     river_entry_share: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                      source="as untreated sewage near the river (research §2.1)")
+    persistent_share: float = param(
+        0.45, tag="S", rng=(0.4, 0.7), ge=0, le=1,
+        source="share of uncollected rubbish that stays in a dump: the rest is kitchen waste "
+               "(30–60 % of rural rubbish; 55.9 % in Hangzhou villages, Han et al. 2019, "
+               "农业环境科学学报 38(3)) that rots within the year")
 
 
 class Sorting(Frozen):
@@ -55,31 +60,99 @@ class Sorting(Frozen):
 
 
 class Air(Frozen):
-    good_day_chance_by_month: MonthlyShares = param(
-        (0.95, 0.96, 0.98, 0.99, 0.99, 0.995, 0.995, 0.995, 0.99, 0.98, 0.96, 0.95), tag="A",
-        source="forested southern township: 85–95 % good days nationally, higher in forest "
-               "(research row 84), winter worst")
+    """Good-air days: the region's background by season, the township's cleaner air, and
+    straw-burning plumes in harvest months (research §10; model.md §7.15)."""
+
+    regional_good_chance_by_month: MonthlyShares = param(
+        (0.70, 0.80, 0.88, 0.95, 0.90, 0.88, 0.92, 0.92, 0.90, 0.92, 0.88, 0.78), tag="D",
+        source="share of good days (AQI ≤ 100) at the region's city stations, January first "
+               "(mean 0.869): Hubei's 17 cities 83.3 % in 2023, 72.3 % in Jan–Apr 2023, 95.1 % "
+               "in April 2024; Yichang's assessment area 69.5 % in Jan–Feb 2024 (winter PM2.5 "
+               "episodes); summer ozone days; national 339 cities 85.5–87.2 % (research §10)")
+    daily_log_sd: float = param(
+        0.45, tag="A", rng=(0.35, 0.6), gt=0,
+        source="day-to-day spread of log daily PM2.5 within a month (Wuhan 2015–16: 61 ± 41 "
+               "µg/m³ over a year, IJERPH 2018 15:1102; less within one month)")
+    daily_persistence: float = param(
+        0.7, tag="A", rng=(0.5, 0.85), ge=0, lt=1,
+        source="lag-1 autocorrelation of daily pollution: episodes build up and last days "
+               "(pollution processes of ≥ 18 h, Sci. Rep. 2017, PMC5404509)")
+    township_to_region_ratio: float = param(
+        0.585, tag="C", rng=(0.45, 1.0), gt=0,
+        source="the township's concentrations relative to the region's city stations: forest "
+               "counties Xingshan and Wufeng had 96.6 % good days in Jan–Feb 2024 where "
+               "Yichang's assessment area had 69.5 % (Yichang EEB, Feb 2024) ⇒ ≈ 0.55 at σ "
+               "0.45; 1 = as polluted as the cities; tuned to 178 of 181 days in H1 2025")
     burn_share_at_start: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                        source="share of rice straw burned in the open, 2023")
-    good_days_lost_per_10pct_burned: float = param(2.0, tag="A", rng=(1.0, 3.0), ge=0,
-                                                   source="research row 85")
+    good_days_lost_per_10pct_burned: float = param(
+        2.0, tag="A", rng=(1.0, 3.0), ge=0,
+        source="research row 85: harvest PM2.5 4× the pre-harvest level (Sanjiang plain)")
+    burn_window_days: int = param(
+        10, tag="A", rng=(5, 20), ge=1, le=28,
+        source="straw is burned in the days after the harvest, then the fields are replanted")
     harvest_burn_months: tuple[Month, ...] = param(
         (5, 7, 10), tag="A", source="harvests: rape/wheat May, early rice July, late rice October "
                                     "(research §10: burning peaks May and Jul–Aug)")
     patrol_burn_cut: float = param(0.6, tag="A", rng=(0.3, 0.9), ge=0, le=1,
-                                   source="share of burning patrols prevent at full intensity")
+                                   source="share of burning patrols prevent at full intensity "
+                                          "(research §10: enforcing a ban recovers most days)")
     points_burn_cut: float = param(0.3, tag="A", rng=(0.0, 0.5), ge=0, le=1,
                                    source="share of burning the points scheme prevents")
+
+
+ISSUE_KINDS = ("rubbish_point", "dumping", "street_lights", "other")
+"""Kinds of ecological issue a council takes up (account §3: rubbish, dumping, dim roads)."""
 
 
 class Councils(Frozen):
     participation_without: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                           source="village meetings before the councils")
     issues_per_village_month: float = param(
-        0.25, tag="A", rng=(0.1, 0.5), ge=0,
-        source="account: 67 issues in 2025 across 23 villages (≈0.24 a village-month)")
+        0.29, tag="C", rng=(0.1, 0.5), ge=0,
+        source="issues a village raises a month while every kind's problem is at its starting "
+               "size; account: 67 resolved in 2025 across 23 villages (≈0.24 a village-month); "
+               "tuned to 67 as the problems shrink (calibration.md §8.2)")
+    issues_at_participation: float = param(
+        0.85, tag="S", ge=0.01, le=1,
+        source="account: 85 % of residents take part; at this participation every pending "
+               "issue is taken up at the month's meeting, below it a share in proportion")
+    issue_kind_shares: tuple[float, ...] = param(
+        (0.3, 0.2, 0.15, 0.35), tag="A",
+        source="shares of rubbish-point, dumping, street-light and other issues when each "
+               "problem is at its starting size (account §3 examples; assumption)")
     resolve_share_without: float = param(0.3, tag="A", rng=(0.1, 0.5), ge=0, le=1,
                                          source="issues resolved in a month without a council")
+    give_up_share_per_month: float = param(
+        0.1, tag="A", rng=(0.05, 0.3), ge=0, le=1,
+        source="share of unresolved issues residents stop pressing each month (the problem "
+               "stays and is raised again while it lasts; assumption)")
+    collection_gap_closed_per_point: float = param(
+        0.25, tag="A", rng=(0.1, 0.5), ge=0, le=1,
+        source="a new collection point closes this share of the village's gap to "
+               "max_collected_share (a village has a few points; assumption)")
+    max_collected_share: float = param(
+        0.98, tag="A", rng=(0.95, 1.0), ge=0, le=1,
+        source="collection with a point within reach of every house (sorting households' "
+               "0.95 and a little more)")
+    dump_t_per_report: float = param(
+        5.0, tag="A", rng=(1.0, 20.0), ge=0,
+        source="tonnes of an old dump villagers clear when a dumping report is resolved "
+               "(voluntary cleaning, paid in points; assumption)")
+    dark_road_km_per_village: float = param(
+        1.0, tag="A", rng=(0.3, 3.0), ge=0,
+        source="village road without lights at the start: the account's 10 km of solar lights "
+               "≈ 0.4 km a village, with more still dark")
+    lights_km_per_issue: float = param(
+        0.5, tag="A", rng=(0.2, 1.0), gt=0, source="road lit when a street-light issue is solved")
+
+    @model_validator(mode="after")
+    def _kinds(self) -> Councils:
+        if len(self.issue_kind_shares) != len(ISSUE_KINDS) or abs(
+                sum(self.issue_kind_shares) - 1) > 1e-6:
+            raise ValueError(f"issue_kind_shares needs {len(ISSUE_KINDS)} values "
+                             f"({', '.join(ISSUE_KINDS)}) summing to 1")
+        return self
 
 
 class Satisfaction(Frozen):
