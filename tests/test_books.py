@@ -125,14 +125,14 @@ def test_books_balance_and_agree_with_the_township_table(seed: int, name: str,
 
 def test_the_ledger_holds_the_flows_the_issue_names() -> None:
     """as_reported books fines (to the county), points and their goods, homestay investment,
-    compensation, fees and subsidies, co-culture's classes and start-up works, and a loan with
-    its repayment."""
+    compensation, fees and subsidies, co-culture's classes and start-up works, the works that
+    resolve residents' issues, and a loan with its repayment."""
     led = run(bundled("as_reported", "2026-12-31"), 3, 0).tables["ledger"]
     by_item = led.groupby("item", observed=True)["yuan"].sum()
     for item in ("fine", "points", "points_goods", "compensation",
                  "treatment_fee", "coculture_subsidy", "coculture_training",
                  "coculture_conversion", "interest_subsidy", "loan",
-                 "loan_principal", "visitor_spending"):
+                 "loan_principal", "visitor_spending", "issue_works"):
         assert by_item.get(item, 0.0) > 0, item
     fines = led[led["item"] == "fine"]
     assert (fines["payee"] == "county").all() and (fines["payer"] == "farms").all()

@@ -80,6 +80,9 @@ ITEMS: dict[str, ItemSpec] = {
     "greening": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "cleanup", "green space planted"),
     "councils": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "councils",
                          "councils' and patrols' running costs"),
+    "issue_works": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "councils",
+                            "collection points and street lights built when residents' issues "
+                            "are resolved (with or without councils)"),
     "sewage_capex": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "rural_sewage",
                              "a village's sewage treatment station or septic retrofits, built"),
     "sewage_running": ItemSpec(A.TOWNSHIP, A.OUTSIDE, "rural_sewage",

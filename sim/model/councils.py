@@ -36,6 +36,7 @@ class CouncilMonth:
     unresolved_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
     resolved_vk: np.ndarray = field(default_factory=lambda: np.zeros((0, len(ISSUE_KINDS))))
     lit_km_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lit_km: float = 0.0             # road lit this month
 
 
 class Councils:
@@ -93,6 +94,7 @@ class Councils:
         self.dark_km_v -= lit
         self.lit_km_v += lit
         out.lit_km_v = self.lit_km_v.copy()
+        out.lit_km = float(lit.sum())
         if log is not None and lever is not None and out.issues_resolved:   # councils' own
             names = self.villages.names
             for v, k in zip(*np.nonzero(resolved), strict=True):

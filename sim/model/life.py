@@ -205,6 +205,11 @@ class Life:
                        * c.dump_t_per_report)
         self.legacy_t -= reported
         out.dumps_cleared_by_villagers_t = reported
+        # the works that resolve issues (collection points, street lights), paid by the township
+        works = (out.collection_points_added * c.collection_point_yuan
+                 + cm.lit_km * c.lights_yuan_per_km)
+        if works > 0:
+            out.spending["issue_works"] = works
         if council_on and lv.councils:
             out.spending["councils"] = lv.councils.yuan_per_village_month * nv
         # --- rubbish, legacy dumps, clean-up

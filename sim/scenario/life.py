@@ -145,6 +145,14 @@ class Councils(Frozen):
                "≈ 0.4 km a village, with more still dark")
     lights_km_per_issue: float = param(
         0.5, tag="A", rng=(0.2, 1.0), gt=0, source="road lit when a street-light issue is solved")
+    collection_point_yuan: float = param(
+        10_000.0, tag="A", rng=(5_000, 30_000), ge=0,
+        source="a village rubbish collection point (a roofed stand with sorting bins) built "
+               "when a rubbish-point issue is solved; assumption from rural procurement notices")
+    lights_yuan_per_km: float = param(
+        60_000.0, tag="A", rng=(30_000, 120_000), ge=0,
+        source="solar street lights: 1,500–3,000 yuan a lamp at 30–50 m spacing (20–33 lamps a "
+               "km), installed; assumption from rural procurement notices")
 
     @model_validator(mode="after")
     def _kinds(self) -> Councils:
