@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -324,3 +325,21 @@ def test_satisfaction_without_rank(runs: list[Path]) -> None:
     fig = figures["satisfaction"]
     assert len(fig.layout.annotations) == 1 and "survey" in fig.layout.annotations[0].text
     assert "ranked first in the county in each survey, 2025 Q1–Q3" not in key_figures(run)
+
+
+def test_satisfaction_drivers_show_each_term_in_the_last_full_year(runs: list[Path]) -> None:
+    """The drivers figure: one horizontal bar per term and scenario, the mean over replicates
+    of the last full year's change; runs without the term columns (older runs) get none."""
+    from sim.report.drivers import COLUMNS, TERMS, fig_satisfaction_terms
+
+    run = load_run(runs[0])
+    assert fig_satisfaction_terms([run], {"no_transition": "#000"}, Tr("en")) is None
+    town = run.township.copy()
+    for k, column in enumerate(COLUMNS):   # term k moves k points in 2025, replicate 1 twice
+        town[column] = np.where(town["date"].dt.year == 2025, k * (1 + town["replicate"]), 0.0)
+    fig = fig_satisfaction_terms([dataclasses.replace(run, township=town)],
+                                 {"no_transition": "#000"}, Tr("en"))
+    assert fig is not None and len(fig.data) == 1
+    bar = fig.data[0]
+    assert len(bar.y) == len(TERMS) and bar.y[4] == "voice in the ecological council"
+    np.testing.assert_allclose(bar.x, [1.5 * k for k in range(len(TERMS))])

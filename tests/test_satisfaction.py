@@ -272,3 +272,18 @@ def test_same_seed_same_satisfaction() -> None:
     b = township("as_reported", ["end_date=2024-12-31"], 1)
     cols = ["satisfaction_mean", "satisfaction_survey", "satisfaction_rank"]
     pd.testing.assert_frame_equal(a[cols], b[cols])
+
+
+def test_the_terms_columns_add_up_to_the_mean_and_show_the_clean_up() -> None:
+    """The township table's `satisfaction_from_*` columns are each term's change since the
+    start year: with the start level they add up to the mean (no household is clipped here),
+    and under as_reported the councils' voice and the fewer unresolved issues lead the rise."""
+    s = load_scenario(SCENARIOS / "as_reported.yaml", ["end_date=2026-12-31"])
+    tw = run(s, SEED, 0).tables["township"]
+    cols = [f"satisfaction_from_{name}" for name in TERMS]
+    total = tw[cols].sum(axis=1) + s.satisfaction.start
+    np.testing.assert_allclose(total, tw["satisfaction_mean"], atol=1e-9)
+    late = tw[tw["date"].dt.year == 2026][cols].mean()
+    assert late["satisfaction_from_voice"] > 1.0
+    assert late["satisfaction_from_unresolved"] > 0.5
+    assert late.idxmax() == "satisfaction_from_voice"

@@ -26,6 +26,8 @@ CLASSES = np.arange(1, 7)                      # water classes I–VI, the x of 
 ANCHOR_MONTHS = 12                             # the start year, over which the anchor is taken
 #: the perceived terms, in the order of `Residents.terms` (points, township means)
 TERMS = ("water", "smell", "rubbish", "air", "voice", "unresolved", "polluters", "income")
+#: the township table's columns of each term's change since the start year, points
+TERM_COLUMNS = tuple(f"satisfaction_from_{name}" for name in TERMS)
 
 
 def _step(half_life_months: float) -> float:
@@ -198,6 +200,10 @@ class Residents:
         out = {"satisfaction_mean": float(score.mean()),
                "satisfaction_survey": float("nan"), "satisfaction_rank": self.last_rank,
                "income_gini": self.last_gini}
+        # what moved the mean: each term's points against its anchor (they add up to
+        # satisfaction_mean − start, but for the clipping of single households at 0 and 100)
+        for name, change in zip(TERM_COLUMNS, (terms - self.anchor).tolist(), strict=True):
+            out[name] = change
         if m0.month in SURVEY_MONTHS:
             survey, self.last_rank = self.survey(m0, rng)
             out["satisfaction_survey"] = survey

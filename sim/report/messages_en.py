@@ -206,6 +206,22 @@ MESSAGES: dict[str, str] = {
     "fig.satisfaction.rank_axis": "share of replicates ranked 1st",
     "fig.satisfaction.survey": "{name} survey",
     "fig.satisfaction.rank_hover": "%{{y:.0%}} of %{{customdata}}",
+    "fig.drivers": "What moved satisfaction",
+    "fig.drivers.note": "How much each thing residents perceive has moved their satisfaction "
+                        "since the start year, in {year} (points on the 0–100 score; bars: mean "
+                        "of replicates, whiskers: 5–95 % of replicates). With the start level "
+                        "the bars add up to the mean score; a term that never moves, like black "
+                        "and smelly water while the river never turns black, shows as zero.",
+    "fig.drivers.axis": "points since the start year",
+    "fig.drivers.hover": "%{{y}}: %{{x:+.2f}} points in {year}",
+    "fig.drivers.term.water": "river's water class near the village",
+    "fig.drivers.term.smell": "black and smelly water",
+    "fig.drivers.term.rubbish": "rubbish and dumps",
+    "fig.drivers.term.air": "good-air days",
+    "fig.drivers.term.voice": "voice in the ecological council",
+    "fig.drivers.term.unresolved": "issues left unresolved",
+    "fig.drivers.term.polluters": "polluting projects nearby",
+    "fig.drivers.term.income": "income against their own past",
     "fig.air": "Air, rubbish sorting and legacy rubbish",
     "fig.air.note": "Good-air days per year; share of households sorting their rubbish (annual "
                     "mean); legacy rubbish in old dumps {end}. {band}{partial}",

@@ -176,6 +176,20 @@ MESSAGES: dict[str, str] = {
     "fig.satisfaction.rank_axis": "排名第一的重复运行比例",
     "fig.satisfaction.survey": "{name} 调查",
     "fig.satisfaction.rank_hover": "%{{customdata}}次中的 %{{y:.0%}}",
+    "fig.drivers": "满意度变化的来源",
+    "fig.drivers.note": "{year}年，居民感受到的各项因素使群众生态满意度较起始年变化了多少（0–100分制；"
+                        "柱为各重复运行的均值，误差线为5%–95%区间）。各柱之和加上起始水平即为平均满意度；"
+                        "从未变化的因素（例如河流从未出现黑臭时的黑臭水体）显示为零。",
+    "fig.drivers.axis": "较起始年的变化（分）",
+    "fig.drivers.hover": "%{{y}}：{year}年 %{{x:+.2f}} 分",
+    "fig.drivers.term.water": "本村附近河段水质类别",
+    "fig.drivers.term.smell": "黑臭水体",
+    "fig.drivers.term.rubbish": "垃圾与存量垃圾",
+    "fig.drivers.term.air": "空气质量优良天数",
+    "fig.drivers.term.voice": "在生态环保议事会中的发言权",
+    "fig.drivers.term.unresolved": "未解决的问题",
+    "fig.drivers.term.polluters": "附近的污染项目",
+    "fig.drivers.term.income": "收入与自身过去相比",
     "fig.air": "空气、垃圾分类与存量垃圾",
     "fig.air.note": "每年空气质量优良天数；进行垃圾分类的农户比例（年平均）；旧堆放点的存量垃圾{end}。"
                     "{band}{partial}",

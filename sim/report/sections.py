@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from sim.report.data import RunData
+from sim.report.drivers import fig_satisfaction_terms, last_full_year
 from sim.report.figures import (
     TARGET_CLASS,
     Figure,
@@ -92,6 +93,9 @@ def build_sections(runs: Sequence[RunData], colours: dict[str, str], tr: Tr) -> 
     life = [
         ("satisfaction", tr("fig.satisfaction"), tr("fig.satisfaction.note"),
          fig_satisfaction(runs, colours, tr)),
+        ("satisfaction-drivers", tr("fig.drivers"),
+         tr("fig.drivers.note", year=last_full_year(runs) or ""),
+         fig_satisfaction_terms(runs, colours, tr)),
         ("life-air-rubbish", tr("fig.air"), tr("fig.air.note", end=end, band=band, partial=part),
          fig_panels(runs, colours, [
              Panel("good_air_days", "sum", "fig.air.days", "fig.air.days_axis", zero=False),
