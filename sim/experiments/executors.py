@@ -196,12 +196,15 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     writing end of it too (every worker was forked with it), so it never ended, and Python's
     exit waits for that thread: greensim hung after a Ctrl-C. Once the workers are gone, this
     process's writing end is closed: the read sees the end of the pipe, the pool calls itself
-    broken and its thread ends. A second Ctrl-C meanwhile is held (noted, then dropped: one is
-    already being handled) so the pool is never left half-stopped."""
+    broken and its thread ends; it is waited for here, since Python's exit (3.11) would
+    otherwise wake it as it closes its wake-up pipe, a race that ends in a traceback. A second
+    Ctrl-C meanwhile is held (noted, then dropped: one is already being handled) so the pool
+    is never left half-stopped."""
     with _CtrlCHeld():
-        # the pool's own workers and result pipe (shutdown lets go of both)
+        # the pool's own workers, result pipe and thread (shutdown lets go of them)
         processes = list((getattr(pool, "_processes", None) or {}).values())
         results = getattr(pool, "_result_queue", None)
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(Exception):
@@ -215,6 +218,8 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         if results is not None and not any(process.is_alive() for process in processes):
             with contextlib.suppress(Exception):  # no worker can write to it now
                 results._writer.close()
+        if manager is not None:
+            manager.join(timeout=10)
 
 
 def default_workers() -> int:
