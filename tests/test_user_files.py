@@ -459,8 +459,10 @@ def half_sent_result():
     time.sleep(600)
 try:
     with open_executor(2) as handle:
-        handle.executor.submit(half_sent_result)
+        sent = handle.executor.submit(half_sent_result)
         while not os.path.exists(started):
+            if sent.done():
+                sent.result()  # the worker could not do it: say why
             time.sleep(0.01)
         time.sleep(0.2)  # the pool's thread is reading the result by now
         raise KeyboardInterrupt
