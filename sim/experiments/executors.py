@@ -188,15 +188,38 @@ class _CtrlCHeld:
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a process pool now: cancel what is queued and end its workers (their finished runs
-    are already in the journal; the rest run again on --resume)."""
-    processes = list(getattr(pool, "_processes", {}).values())  # the pool's own workers
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=5)
+    are already in the journal; the rest run again on --resume).
+
+    A worker ended while it sends a result (a batch's tables are megabytes, and a pipe takes
+    64 KB at a time) leaves the pool's thread in this process reading a message that will
+    never be complete. That read ends only at the end of the pipe, and this process holds a
+    writing end of it too (every worker was forked with it), so it never ended, and Python's
+    exit waits for that thread: greensim hung after a Ctrl-C. Once the workers are gone, this
+    process's writing end is closed: the read sees the end of the pipe, the pool calls itself
+    broken and its thread ends; it is waited for here, since Python's exit (3.11) would
+    otherwise wake it as it closes its wake-up pipe, a race that ends in a traceback. A second
+    Ctrl-C meanwhile is held (noted, then dropped: one is already being handled) so the pool
+    is never left half-stopped."""
+    with _CtrlCHeld():
+        # the pool's own workers, result pipe and thread (shutdown lets go of them)
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+                if process.is_alive():  # SIGTERM not acted on within 5 s
+                    process.kill()
+                    process.join(timeout=5)
+        if results is not None and not any(process.is_alive() for process in processes):
+            with contextlib.suppress(Exception):  # no worker can write to it now
+                results._writer.close()
+        if manager is not None:
+            manager.join(timeout=10)
 
 
 def default_workers() -> int:

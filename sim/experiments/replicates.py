@@ -153,8 +153,12 @@ def execute(specs: Sequence[RunSpec], evaluator: Callable[[RunSpec, int], RunOut
                                      f"--max-failures {max_failures}); stopped. Errors and "
                                      f"inputs are in {journal.root}")
     finally:
-        for fut in in_flight:
-            fut.cancel()
+        # A process pool cancels its queued batches itself as it stops (`open_executor`): a
+        # cancel from this thread races the pool's own thread, which (Python 3.11) then fails
+        # with InvalidStateError and a traceback as it marks the batches of a broken pool.
+        if handle.kind != "processes":
+            for fut in in_flight:
+                fut.cancel()
     return outcome
 
 
