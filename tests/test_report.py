@@ -343,3 +343,18 @@ def test_satisfaction_drivers_show_each_term_in_the_last_full_year(runs: list[Pa
     bar = fig.data[0]
     assert len(bar.y) == len(TERMS) and bar.y[4] == "voice in the ecological council"
     np.testing.assert_allclose(bar.x, [1.5 * k for k in range(len(TERMS))])
+
+
+def test_event_table_counts_the_councils_resolutions_but_lists_the_rarer_events() -> None:
+    """issue_resolved events (dozens a year) are counted, not listed, so a closure after
+    hundreds of them still shows; other replicates are not counted."""
+    from sim.report.keyfigures import events_table, routine_count
+
+    dates = pd.date_range("2024-01-01", periods=300, freq="D")
+    events = pd.DataFrame({
+        "replicate": [0] * 301 + [1], "date": list(dates) + [dates[-1], dates[0]],
+        "kind": ["issue_resolved"] * 300 + ["closure", "issue_resolved"],
+        "subject": "V01", "detail": "", "value": np.nan})
+    table = events_table(events)
+    assert list(table["kind"]) == ["closure"]
+    assert routine_count(events) == 300

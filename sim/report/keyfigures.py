@@ -33,10 +33,27 @@ def format_ci(values: Iterable[float], fmt: str = "{:,.1f}", bounds: Bounds = UN
     return format_interval(ci.mean * scale, ci.low * scale, ci.high * scale, fmt)
 
 
-def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
-    """Events of replicate 0 (or the lowest replicate) by date: date, kind, subject, detail."""
+ROUTINE_KINDS = ("issue_resolved",)
+"""Event kinds the report counts but does not list: dozens a year, one per village and kind
+the councils resolve, they would push the rarer events (closures, outages, investments) out of
+the first rows. They stay in events.parquet; the township table counts them."""
+
+
+def routine_count(events: pd.DataFrame) -> int:
+    """How many routine events (`ROUTINE_KINDS`) replicate 0 (or the lowest) has."""
+    if not len(events):
+        return 0
     rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
-    rows = events[events["replicate"] == rep].sort_values("date", kind="stable").head(limit)
+    mine = events[events["replicate"] == rep]
+    return int(mine["kind"].astype(str).isin(ROUTINE_KINDS).sum())
+
+
+def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
+    """Events of replicate 0 (or the lowest replicate) by date, routine kinds left out: date,
+    kind, subject, detail."""
+    rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
+    mine = events[(events["replicate"] == rep) & ~events["kind"].astype(str).isin(ROUTINE_KINDS)]
+    rows = mine.sort_values("date", kind="stable").head(limit)
     return rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))[["date", "kind", "subject",
                                                                    "detail"]]
 
@@ -123,4 +140,5 @@ def key_figures(run: RunData, tr: Tr | None = None) -> dict[str, str]:
     return row
 
 
-__all__ = ["EVENT_ROWS", "events_table", "format_ci", "key_figures"]
+__all__ = ["EVENT_ROWS", "ROUTINE_KINDS", "events_table", "format_ci", "key_figures",
+           "routine_count"]

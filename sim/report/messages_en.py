@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
                              "township first in the county's satisfaction survey in 2025.",
     "page.events": "Events (replicate 0, first {n})",
     "page.events.summary": "{name}: {total} events, the first {n} by date shown",
+    "page.events.routine": " (the {n} issues the councils resolved are not listed: the "
+                           "township table counts them as issues_resolved)",
     "page.sensitivity": "Sensitivity",
     "sens.design": "{kind} design of {points} points × {replicates} replicates on {base}, "
                    "varying {names}. Each point's outcome is the mean of its replicates.",

@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
                              "全县排名第一。",
     "page.events": "事件（第0次重复运行，前{n}条）",
     "page.events.summary": "{name}：共{total}条事件，按日期显示前{n}条",
+    "page.events.routine": "（议事会解决的{n}件问题未逐条列出，镇级表的issues_resolved列有其数量）",
     "page.sensitivity": "敏感性分析",
     "sens.design": "{kind} 设计：{points} 个设计点 × 每点 {replicates} 次重复运行，基于 {base}，变动参数：{names}。"
                    "每个设计点的结果取其重复运行的平均值。",

@@ -35,7 +35,13 @@ from sim.report.figures import (
     spending_levers,
 )
 from sim.report.i18n import LANGS, Tr
-from sim.report.keyfigures import EVENT_ROWS, events_table, format_ci, key_figures
+from sim.report.keyfigures import (
+    EVENT_ROWS,
+    events_table,
+    format_ci,
+    key_figures,
+    routine_count,
+)
 from sim.report.sections import build_figures, build_sections
 from sim.report.winners import fig_winners, winners_note
 
@@ -247,8 +253,11 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
         table = events_in_language(events_table(run.events), tr)
         rep = run.events["replicate"].min() if len(run.events) else 0
         total = int((run.events["replicate"] == rep).sum())
+        routine = routine_count(run.events)
         label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table),
                    total=total)
+        if routine:
+            label += tr("page.events.routine", n=routine)
         parts.append(f"<details><summary>{html.escape(label)}</summary>")
         parts.append(_html_table(header, table.itertuples(index=False)))
         parts.append("</details>")
