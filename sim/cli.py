@@ -389,8 +389,9 @@ def params() -> None:
 def bench(replicates: int, repeats: int | None, json_out: Path | None, experiments: bool,
           classroom_only: bool, report_only: bool) -> None:
     """Time one 20-year run (beside 1 M bare SimPy events), many replicates, and the
-    per-household-process reference (or, with --experiments, the experiment runner's scaling on workers and Dask; with
-    --classroom, a classroom round's response; with --report, the report's build)."""
+    per-household-process reference (or, with --experiments, the experiment runner's scaling
+    on workers and Dask; with --classroom, a classroom round's response; with --report, the
+    report's build)."""
     from sim.bench import (
         run_benchmarks,
         run_classroom_benchmark,
