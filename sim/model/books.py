@@ -1,13 +1,15 @@
 """The township's books: every yuan the model moves, from a payer to a payee, for an item.
 
-`Ledger.post(t, payer, payee, item, yuan)` appends one row of scalars where the money moves;
-`Ledger.frame` builds the `ledger` table once, at the end. `Books.pay` is the township's
+`Ledger.post(t, item, yuan)` appends one row of scalars where the money moves (payer and payee
+are the item's, from `ITEMS`); `Ledger.frame` builds the `ledger` table once, at the end.
+`Books.pay(t, item, yuan, on_paid)` is the township's
 one door for lever spending: it posts the payment, or, when the year's budget has no room,
 defers it to the next year with room (an event says so) and credits the payee then.
 
 The vocabulary is fixed here (`Account`, `ITEMS`): an item names one flow, who pays it, who
 receives it and, for the township's spending, the lever it belongs to. A new lever adds its
-items to `ITEMS` and calls `town.pay(t, payee, item, yuan)` (see docs/model.md, "The books").
+items to `ITEMS` and calls `Township.pay(t, item, yuan, on_paid)` (see docs/model.md, "The
+books").
 """
 
 from __future__ import annotations

@@ -225,7 +225,7 @@ class Satisfaction(Frozen):
                                 source="other townships in the county, assumption")
     peer_mean: float = param(67.0, tag="C", rng=(60, 80), ge=0, le=100,
                              source="county peers' mean score in 2023; tuned so as_reported "
-                                    "ranks first in Q1–Q3 2025 (account), window 65–68.5")
+                                    "ranks first in Q1–Q3 2025 (account), window 65–69")
     peer_sd: float = param(2.5, tag="A", rng=(1, 8), ge=0,
                            source="spread of peer townships' scores")
     peer_trend_per_year: float = param(0.5, tag="A", rng=(0, 2), ge=-10, le=10,

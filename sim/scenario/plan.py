@@ -4,8 +4,8 @@ The plan (`planned_spending`): closures' compensation of the workshops named or 
 rule, the plant's capex (if the township pays) and the sewers of the workshops it connects,
 eco-tourism investments and marketing, the forest planting subsidy, the points scheme's monthly
 budget (its most), clean-up at its yearly rates, councils' running costs. Co-culture's
-subsidies and classes and the interest subsidies are not in it: their size follows adoption
-(places filled) and retrofits during the run;
+subsidies and classes, the interest subsidies and the councils' issue works are not in it:
+their size follows adoption (places filled), retrofits and the issues resolved during the run;
 nor is rural sewage, whose costs follow each village's households and persons, drawn at the
 run's start. What these add over the budget is deferred in either mode.
 """
