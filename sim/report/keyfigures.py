@@ -39,20 +39,21 @@ the councils resolve, they would push the rarer events (closures, outages, inves
 the first rows. They stay in events.parquet; the township table counts them."""
 
 
+def shown_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events of the replicate the report shows: replicate 0, or the lowest there is."""
+    return events[events["replicate"] == events["replicate"].min()] if len(events) else events
+
+
 def routine_count(events: pd.DataFrame) -> int:
-    """How many routine events (`ROUTINE_KINDS`) replicate 0 (or the lowest) has."""
-    if not len(events):
-        return 0
-    rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
-    mine = events[events["replicate"] == rep]
-    return int(mine["kind"].astype(str).isin(ROUTINE_KINDS).sum())
+    """How many routine events (`ROUTINE_KINDS`) the shown replicate has."""
+    return int(shown_events(events)["kind"].astype(str).isin(ROUTINE_KINDS).sum())
 
 
 def events_table(events: pd.DataFrame, limit: int = EVENT_ROWS) -> pd.DataFrame:
-    """Events of replicate 0 (or the lowest replicate) by date, routine kinds left out: date,
+    """Events of the shown replicate (`shown_events`) by date, routine kinds left out: date,
     kind, subject, detail."""
-    rep = 0 if (events["replicate"] == 0).any() else events["replicate"].min()
-    mine = events[(events["replicate"] == rep) & ~events["kind"].astype(str).isin(ROUTINE_KINDS)]
+    mine = shown_events(events)
+    mine = mine[~mine["kind"].astype(str).isin(ROUTINE_KINDS)]
     rows = mine.sort_values("date", kind="stable").head(limit)
     return rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))[["date", "kind", "subject",
                                                                    "detail"]]
@@ -141,4 +142,4 @@ def key_figures(run: RunData, tr: Tr | None = None) -> dict[str, str]:
 
 
 __all__ = ["EVENT_ROWS", "ROUTINE_KINDS", "events_table", "format_ci", "key_figures",
-           "routine_count"]
+           "routine_count", "shown_events"]

@@ -41,6 +41,7 @@ from sim.report.keyfigures import (
     format_ci,
     key_figures,
     routine_count,
+    shown_events,
 )
 from sim.report.sections import build_figures, build_sections
 from sim.report.winners import fig_winners, winners_note
@@ -251,8 +252,7 @@ def _language_block(tr: Tr, title: str, runs: Sequence[RunData], sweeps: Sequenc
     header = [tr(f"col.{c}") for c in ("date", "kind", "subject", "detail")]
     for run in runs:
         table = events_in_language(events_table(run.events), tr)
-        rep = run.events["replicate"].min() if len(run.events) else 0
-        total = int((run.events["replicate"] == rep).sum())
+        total = len(shown_events(run.events))
         routine = routine_count(run.events)
         label = tr("page.events.summary", name=tr.name("scenario", run.name), n=len(table),
                    total=total)
