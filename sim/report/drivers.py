@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.report.data import RunData
-from sim.report.figures import _finish, months_per_year
+from sim.report.figures import finish_figure, months_per_year
 from sim.report.i18n import Tr
 
 TERMS = ("water", "smell", "rubbish", "air", "voice", "unresolved", "polluters", "income")
@@ -54,4 +54,4 @@ def fig_satisfaction_terms(runs: Sequence[RunData], colours: dict[str, str],
     fig.update_xaxes(title_text=tr("fig.drivers.axis"), zeroline=True, zerolinewidth=2,
                      zerolinecolor="#444")
     fig.update_yaxes(autorange="reversed")
-    return _finish(fig, 460, dtick=None, hover="closest")
+    return finish_figure(fig, 460, dtick=None, hover="closest")

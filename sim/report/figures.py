@@ -168,7 +168,7 @@ def _first(seen: set[str], key: str) -> bool:
     return new
 
 
-def _finish(
+def finish_figure(
     fig: go.Figure, height: int, *, dtick: int | None = 1, hover: str = "x unified",
 ) -> go.Figure | None:
     """Common layout (legend above the plot, years as integer ticks); None without traces."""
@@ -217,7 +217,7 @@ def fig_water_class(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
     fig.update_yaxes(autorange="reversed", title_text=tr("fig.water_class.axis"))
     fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period")
     rows = max(len(trace.y) for trace in fig.data)
-    return _finish(fig, len(runs) * (34 * rows + 70) + 60, dtick=None, hover="closest") \
+    return finish_figure(fig, len(runs) * (34 * rows + 70) + 60, dtick=None, hover="closest") \
         if rows else None  # no section rows at all
 
 
@@ -234,7 +234,7 @@ def fig_annual_lines(
                       label=tr.name("scenario", run.name))
     fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else None,
                      rangemode="tozero" if percent else "normal")
-    fig = _finish(fig, height)
+    fig = finish_figure(fig, height)
     return fig.update_yaxes(hoverformat=".1%") if fig and percent else fig
 
 
@@ -288,7 +288,7 @@ def fig_panels(runs: Sequence[RunData], colours: dict[str, str], panels: Sequenc
         fig.update_yaxes(title_text=tr(panel.y_title), row=row, col=col, **(
             {"tickformat": ".0%", "hoverformat": ".1%"} if panel.percent else {}),
             rangemode="tozero" if panel.zero or panel.percent else "normal")
-    fig = _finish(fig, row_height * rows + 90)
+    fig = finish_figure(fig, row_height * rows + 90)
     if fig is not None and cols > 2:
         fig.update_xaxes(dtick=2)
     return fig
@@ -316,7 +316,7 @@ def fig_load_sources(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
         fig.update_yaxes(title_text=tr("fig.axis.unit", name=tr(f"pollutant.{code}"),
                                        unit=tr("unit.t_per_year")), row=i, col=1)
     fig.update_layout(barmode="stack")
-    return _finish(fig, 260 * len(POLLUTANTS) + 110, dtick=1 if len(runs) < 3 else 2)
+    return finish_figure(fig, 260 * len(POLLUTANTS) + 110, dtick=1 if len(runs) < 3 else 2)
 
 
 def fig_workshops(runs: Sequence[RunData], colours: dict[str, str],
@@ -341,7 +341,7 @@ def fig_workshops(runs: Sequence[RunData], colours: dict[str, str],
                                          hovertemplate=f"{label}: %{{y:,.4~r}}"), row=1, col=col)
     for col, text in ((1, tr("fig.workshops.axis")), (2, tr("fig.workshops.jobs_axis"))):
         fig.update_yaxes(title_text=text, rangemode="tozero", row=1, col=col)
-    return _finish(fig, 430)
+    return finish_figure(fig, 430)
 
 
 def spending_levers(township: pd.DataFrame) -> list[tuple[str, str]]:
@@ -376,7 +376,7 @@ def fig_spending(runs: Sequence[RunData], tr: Tr) -> go.Figure | None:
                                x=0.5, y=0.5, xref=f"x{axis} domain", yref=f"y{axis} domain")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=tr("money.per_year"), row=1, col=1)
-    fig = _finish(fig, 400, dtick=1 if len(shown) < 3 else 2)
+    fig = finish_figure(fig, 400, dtick=1 if len(shown) < 3 else 2)
     if fig is not None and len(labels) > 5:  # too many levers for one line above the plot:
         fig.update_layout(margin_r=160, legend={  # a column beside it, in stacking order
             "orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yref": "paper",
@@ -429,7 +429,7 @@ def fig_satisfaction(runs: Sequence[RunData], colours: dict[str, str],
     if rank:
         fig.update_yaxes(title_text=tr("fig.satisfaction.rank_axis"), tickformat=".0%",
                          range=[-0.03, 1.05], row=1, col=len(titles))
-    fig = _finish(fig, 440, dtick=None)
+    fig = finish_figure(fig, 440, dtick=None)
     return fig.update_yaxes(hoverformat=".0%", col=len(titles)) if fig and rank else fig
 
 
